@@ -1,0 +1,73 @@
+"""Everything that differs between TensorFlow, JAX and PyTorch lives here, and only here.
+
+`select_backend` must run before the first `import keras`: Keras reads KERAS_BACKEND at import.
+"""
+
+import os
+import sys
+
+from .errors import UserError
+
+BACKENDS = ("tensorflow", "jax", "torch")
+DEVICES = ("auto", "cpu", "gpu")
+
+
+class BackendError(UserError):
+    """An unknown backend or device, or one chosen too late."""
+
+
+def select_backend(backend=None, device="auto"):
+    """Set the Keras backend and device through the environment; return the backend's name."""
+    backend = backend or os.environ.get("KERAS_BACKEND", "tensorflow")
+    if backend not in BACKENDS:
+        raise BackendError(f"Unknown backend {backend!r}: choose tensorflow, jax or torch.")
+    if device not in DEVICES:
+        raise BackendError(f"Unknown device {device!r}: choose auto, cpu or gpu.")
+    if "keras" in sys.modules and sys.modules["keras"].backend.backend() != backend:
+        raise BackendError(f"Keras is already imported with another backend: set KERAS_BACKEND={backend} "
+                           "before importing keras (in a notebook, restart the kernel).")
+    os.environ["KERAS_BACKEND"] = backend
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
+    if device == "cpu":
+        os.environ["CUDA_VISIBLE_DEVICES"] = ""  # hides GPUs from all three backends
+        os.environ["JAX_PLATFORMS"] = "cpu"
+    return backend
+
+
+def device_name():
+    """Return the device the current backend computes on, e.g. 'cpu' or 'gpu (NVIDIA A100)'."""
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        gpus = tf.config.list_physical_devices("GPU")
+        return f"gpu ({tf.config.experimental.get_device_details(gpus[0]).get('device_name', 'GPU')})" \
+            if gpus else "cpu"
+    if backend == "jax":
+        import jax
+
+        device = jax.devices()[0]
+        return "cpu" if device.platform == "cpu" else f"{device.platform} ({device.device_kind})"
+    import torch
+
+    return f"gpu ({torch.cuda.get_device_name(0)})" if torch.cuda.is_available() else "cpu"
+
+
+def require_device(device):
+    """Raise BackendError if `device` is 'gpu' and the backend sees none."""
+    if device == "gpu" and device_name() == "cpu":
+        raise BackendError("--device gpu was asked for but the backend sees no GPU: install the "
+                           "backend's GPU build (see README) or use --device auto.")
+
+
+def seed_everything(seed):
+    """Seed Python, NumPy and the backend; ask TensorFlow for deterministic ops."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()

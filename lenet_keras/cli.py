@@ -1,0 +1,137 @@
+"""The command line: parse, choose the backend, call the package. All logic lives in the modules.
+
+    python -m lenet_keras [--backend tensorflow|jax|torch] train|evaluate ...
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import backend
+from .errors import UserError
+
+DESCRIPTION = """Train and evaluate LeNet-5 on MNIST with Keras 3, on TensorFlow, JAX or PyTorch.
+
+examples:
+  python -m lenet_keras train                          # 10 epochs, saves lenet5.keras
+  python -m lenet_keras --backend jax train --epochs 3
+  python -m lenet_keras evaluate lenet5.keras
+"""
+
+
+def positive_int(text):
+    """argparse type: a whole number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def positive_float(text):
+    """argparse type: a number above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, not {value}")
+    return value
+
+
+def build_parser():
+    """Return the argument parser for all commands."""
+    parser = argparse.ArgumentParser(prog="python -m lenet_keras", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=backend.BACKENDS,
+                        help="Keras backend (default: $KERAS_BACKEND, else tensorflow)")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="folder with mnist.npz or the IDX files "
+                        "(default: $LENET_DATA_DIR, else data/, else download)")
+    common.add_argument("--device", choices=backend.DEVICES, default="auto",
+                        help="auto uses a GPU when the backend sees one (default: auto)")
+    common.add_argument("--report", type=Path, help="also write the results to this JSON file")
+
+    train = commands.add_parser("train", parents=[common], help="train a model and save it",
+                                description="Train a model on MNIST, score it on the test set, save it.")
+    train.add_argument("--model", default="lenet5", choices=["lenet5"], help="which network (default: lenet5)")
+    train.add_argument("--api", default="sequential", choices=["sequential", "functional"],
+                       help="Keras API used to build it (same network either way)")
+    train.add_argument("--epochs", type=positive_int, default=10, help="passes over the data (default: 10)")
+    train.add_argument("--batch-size", type=positive_int, default=128, help="images per step (default: 128)")
+    train.add_argument("--learning-rate", type=positive_float, default=2e-3,
+                       help="Adam's starting learning rate, decayed to 0 (default: 0.002)")
+    train.add_argument("--seed", type=int, default=0, help="random seed, for repeatable runs (default: 0)")
+    train.add_argument("--subset", type=positive_int, help="train on the first N images only (quick tries)")
+    train.add_argument("--output", type=Path, default=Path("lenet5.keras"),
+                       help="where to save the trained model (default: lenet5.keras)")
+
+    evaluate = commands.add_parser("evaluate", parents=[common], help="score a saved model on the test set",
+                                   description="Score a saved .keras model on MNIST's 10,000 test images.")
+    evaluate.add_argument("model_file", type=Path, metavar="MODEL.keras", help="a model saved by train")
+    return parser
+
+
+def check_output_path(path, suffix):
+    """Raise UsageError unless `path` ends in `suffix` and its folder exists."""
+    if path is None:
+        return
+    if path.suffix != suffix:
+        raise UserError(f"{path} must end in {suffix}.")
+    if not path.parent.is_dir():
+        raise UserError(f"The folder {path.parent} for {path} does not exist: create it first.")
+
+
+def run(args):
+    """Carry out the parsed command; return the results dict."""
+    backend.select_backend(args.backend, args.device)
+    check_output_path(args.report, ".json")
+    if args.command == "train":
+        check_output_path(args.output, ".keras")
+    import keras  # only now: the backend is chosen
+
+    from . import data, training
+
+    backend.require_device(args.device)
+    print(f"lenet-keras: backend {keras.backend.backend()}, Keras {keras.__version__}, "
+          f"device {backend.device_name()}", flush=True)
+    if args.command == "train":
+        config = training.TrainConfig(model=args.model, api=args.api, epochs=args.epochs,
+                                      batch_size=args.batch_size, learning_rate=args.learning_rate,
+                                      seed=args.seed, subset=args.subset, data_dir=args.data_dir)
+        model, report = training.train(config)
+        training.save_model(model, args.output)
+        print(f"test accuracy {report['test_accuracy']:.2%}, test loss {report['test_loss']:.4f}, "
+              f"{report['seconds']:.1f} s, {report['images_per_second']:,.0f} images/s; "
+              f"saved {args.output}")
+    else:
+        model = training.load_model(args.model_file)
+        (_, _), (x_test, y_test) = data.load_mnist(args.data_dir)
+        report = {"model_file": str(args.model_file), "backend": keras.backend.backend(),
+                  **training.evaluate_model(model, x_test, y_test)}
+        print(f"{args.model_file}: test accuracy {report['test_accuracy']:.2%}, "
+              f"test loss {report['test_loss']:.4f}")
+    if args.report:
+        training.save_json(report, args.report)
+    return report
+
+
+def main(argv=None):
+    """Entry point: run the command, turning user mistakes into one sentence and exit code 1."""
+    args = build_parser().parse_args(argv)
+    try:
+        run(args)
+    except UserError as error:
+        if args.debug:
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,131 @@
+"""Train and evaluate: one config dataclass, one `train` function, plain Keras compile/fit."""
+
+import dataclasses
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from . import backend, data, models
+from .errors import UserError
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    """Everything a training run depends on. The defaults reach 99% test accuracy on every backend."""
+
+    model: str = "lenet5"
+    api: str = "sequential"
+    epochs: int = 10
+    batch_size: int = 128
+    learning_rate: float = 2e-3
+    seed: int = 0
+    subset: int | None = None  # train on the first N training images only (quick tries, tests)
+    data_dir: str | None = None
+    verbose: int | str = "auto"  # "auto": a progress bar in a terminal, one line per epoch elsewhere
+
+
+def compile_model(model, config, steps_per_epoch):
+    """Compile `model` with Adam and a cosine-decayed learning rate over the whole run."""
+    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate,
+                                                      decay_steps=config.epochs * steps_per_epoch)
+    model.compile(optimizer=keras.optimizers.Adam(schedule),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def train(config=TrainConfig(), mnist=None):
+    """Train the configured model; return `(model, report)`, the report a JSON-ready dict.
+
+    Trains on the first 55,000 training images, validates on the last 5,000 and scores the test set.
+    """
+    backend.seed_everything(config.seed)
+    (x_train, y_train), (x_test, y_test) = mnist or data.load_mnist(config.data_dir)
+    (x_train, y_train), (x_val, y_val) = data.split_validation(x_train, y_train)
+    if config.subset:
+        x_train, y_train = x_train[:config.subset], y_train[:config.subset]
+    model = models.build_model(config.model, config.api)
+    steps_per_epoch = -(-len(x_train) // config.batch_size)
+    compile_model(model, config, steps_per_epoch)
+
+    start = time.perf_counter()
+    history = model.fit(data.add_channel_axis(x_train), y_train, batch_size=config.batch_size,
+                        epochs=config.epochs, validation_data=(data.add_channel_axis(x_val), y_val),
+                        verbose=fit_verbosity(config.verbose))
+    seconds = time.perf_counter() - start
+    scores = evaluate_model(model, x_test, y_test)
+    report = {
+        "backend": keras.backend.backend(),
+        "keras_version": keras.__version__,
+        "device": backend.device_name(),
+        **dataclasses.asdict(config),
+        "params": model.count_params(),
+        "train_images": len(x_train),
+        **scores,
+        "seconds": round(seconds, 2),
+        "images_per_second": round(len(x_train) * config.epochs / seconds, 1),
+        "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
+    }
+    return model, report
+
+
+def fit_verbosity(verbose):
+    """Keras's progress bar in a terminal; one line per epoch in notebooks and logs, which keep every update."""
+    if verbose == "auto":
+        return 1 if sys.stdout.isatty() else 2
+    return verbose
+
+
+def evaluate_model(model, x, y, batch_size=1000):
+    """Return the test accuracy and loss of a model that outputs probabilities, computed in NumPy.
+
+    NumPy rather than `model.evaluate`, so a model loaded uncompiled on any backend can be scored.
+    """
+    probs = np.asarray(model.predict(data.add_channel_axis(x), batch_size=batch_size, verbose=0))
+    picked = np.clip(probs[np.arange(len(y)), y], 1e-7, 1.0)
+    return {"test_accuracy": float(np.mean(probs.argmax(axis=1) == y)),
+            "test_loss": float(-np.mean(np.log(picked)))}
+
+
+def load_model(path):
+    """Load a `.keras` model saved on any backend, uncompiled, and check it takes MNIST images."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"The model file {path} does not exist: train one first "
+                        "(python -m lenet_keras train) or check the path.")
+    try:
+        model = keras.saving.load_model(path, compile=False)
+    except Exception as error:  # Keras raises many types for a bad file
+        raise UserError(f"{path} is not a readable Keras model ({type(error).__name__}: "
+                        f"{str(error).splitlines()[0][:200]}): pass a .keras file saved by train.") from error
+    if tuple(model.input_shape[1:]) != models.INPUT_SHAPE:
+        raise UserError(f"{path} expects images shaped {tuple(model.input_shape[1:])}, not MNIST's "
+                        f"{models.INPUT_SHAPE}: pass a model trained by this course.")
+    return model
+
+
+def save_model(model, path):
+    """Save `model` to `path` (.keras) atomically: a crash never leaves a half-written file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(suffix=".keras", prefix=f".{path.stem}.", dir=path.parent)
+    os.close(fd)
+    try:
+        model.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def save_json(obj, path):
+    """Write `obj` as indented JSON to `path` atomically."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(suffix=".json", prefix=f".{path.stem}.", dir=path.parent)
+    with os.fdopen(fd, "w") as f:
+        json.dump(obj, f, indent=2)
+    os.replace(tmp, path)

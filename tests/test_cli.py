@@ -1,0 +1,98 @@
+"""The command line: help, a tiny train then evaluate, and one clear sentence for each mistake."""
+
+import json
+import os
+import subprocess
+import sys
+
+import keras
+import pytest
+
+from lenet_keras.backend import device_name
+from lenet_keras.cli import main
+
+
+def run_cli(*args, env=None):
+    """Run `python -m lenet_keras ARGS` in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "lenet_keras", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=600)
+
+
+def test_help_names_the_commands():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    assert "train" in result.stdout and "evaluate" in result.stdout and "--backend" in result.stdout
+
+
+def test_train_then_evaluate_agree(tmp_path, capsys):
+    model_file, report_file = tmp_path / "tiny.keras", tmp_path / "train.json"
+    assert main(["train", "--epochs", "1", "--subset", "3000", "--batch-size", "64",
+                 "--output", str(model_file), "--report", str(report_file)]) == 0
+    out = capsys.readouterr().out
+    assert f"backend {keras.backend.backend()}" in out and "test accuracy" in out
+    report = json.loads(report_file.read_text())
+    assert report["test_accuracy"] > 0.8 and report["epochs"] == 1 and report["params"] == 61706
+
+    eval_file = tmp_path / "eval.json"
+    assert main(["evaluate", str(model_file), "--report", str(eval_file)]) == 0
+    evaluated = json.loads(eval_file.read_text())
+    assert evaluated["test_accuracy"] == pytest.approx(report["test_accuracy"], abs=1e-9)
+    assert evaluated["test_loss"] == pytest.approx(report["test_loss"], rel=1e-5)
+
+
+def test_backend_flag_sets_the_backend(tmp_path):
+    """--backend wins over KERAS_BACKEND, and the model trained under it evaluates here too."""
+    other = "jax" if keras.backend.backend() != "jax" else "torch"
+    result = run_cli("--backend", other, "train", "--epochs", "1", "--subset", "500",
+                     "--output", str(tmp_path / "m.keras"))
+    assert result.returncode == 0, result.stderr
+    assert f"backend {other}" in result.stdout
+    assert main(["evaluate", str(tmp_path / "m.keras")]) == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["train", "--epochs", "0"], "--epochs: must be at least 1"),
+    (["train", "--batch-size", "-5"], "--batch-size: must be at least 1"),
+    (["train", "--epochs", "ten"], "is not a whole number"),
+    (["train", "--model", "lenet6"], "invalid choice"),
+    (["--backend", "theano", "train"], "invalid choice"),
+    (["fly"], "invalid choice"),
+])
+def test_argparse_mistakes(args, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def user_mistakes(tmp_path):
+    """(arguments, what the one sentence must say) for mistakes argparse cannot see."""
+    not_a_model = tmp_path / "notes.keras"
+    not_a_model.write_text("hello")
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    return [
+        (["evaluate", str(tmp_path / "missing.keras")], "does not exist"),
+        (["evaluate", str(not_a_model)], "is not a readable Keras model"),
+        (["train", "--output", str(tmp_path / "no" / "such" / "m.keras")], "does not exist: create it first"),
+        (["train", "--output", str(tmp_path / "model.h5")], "must end in .keras"),
+        (["train", "--report", str(tmp_path / "nowhere" / "r.json")], "does not exist"),
+        (["train", "--data-dir", str(a_file)], "is not a folder"),
+        (["train", "--data-dir", str(tmp_path / "empty")], "does not exist"),
+    ] + ([(["evaluate", str(not_a_model), "--device", "gpu"], "no GPU")] if device_name() == "cpu" else [])
+
+
+def test_user_mistakes_end_in_one_sentence(tmp_path, capsys):
+    for args, message in user_mistakes(tmp_path):
+        assert main(args) == 1, args
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and message in err, (args, err)
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert (tmp_path / "notes.keras").read_text() == "hello"  # nothing damaged
+
+
+def test_unknown_backend_in_environment():
+    result = run_cli("train", env={"KERAS_BACKEND": "theano"})
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == \
+        "error: Unknown backend 'theano': choose tensorflow, jax or torch."

@@ -1,0 +1,117 @@
+"""LeNet-5: parameter counts, shapes, the two APIs agree, and saved models reload on every backend."""
+
+import json
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+from conftest import assert_same_predictions
+
+from lenet_keras import models, training
+
+EXPECTED = {  # layer: (output shape without the batch axis, parameters)
+    "standardize": ((28, 28, 1), 0),
+    "C1": ((28, 28, 6), 156),
+    "S2": ((14, 14, 6), 0),
+    "C3": ((10, 10, 16), 2416),
+    "S4": ((5, 5, 16), 0),
+    "C5": ((1, 1, 120), 48120),
+    "flatten": ((120,), 0),
+    "F6": ((84,), 10164),
+    "OUTPUT": ((10,), 850),
+}
+
+
+@pytest.mark.parametrize("api", ["sequential", "functional"])
+def test_layers_shapes_and_parameter_counts(api):
+    model = models.build_lenet5(api)
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    assert {layer.name: (tuple(layer.output.shape[1:]), layer.count_params()) for layer in layers} == EXPECTED
+    assert model.count_params() == 61706
+    assert model.input_shape == (None, 28, 28, 1) and model.output_shape == (None, 10)
+
+
+def test_builders_return_uncompiled_models():
+    assert not models.build_lenet5().compiled
+
+
+def test_sequential_and_functional_are_the_same_network(images):
+    keras.utils.set_random_seed(7)
+    sequential = models.build_lenet5("sequential")
+    keras.utils.set_random_seed(7)
+    functional = models.build_lenet5("functional")
+    assert isinstance(sequential, keras.Sequential) and not isinstance(functional, keras.Sequential)
+    def layout(model):
+        return [(w.path.split("/")[-2:], tuple(w.shape)) for w in model.weights]  # e.g. (["C1", "kernel"], (5, 5, 1, 6))
+
+    assert layout(sequential) == layout(functional)
+    for a, b in zip(sequential.get_weights(), functional.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert_same_predictions(sequential.predict(images, verbose=0), functional.predict(images, verbose=0))
+
+
+def test_different_seeds_give_different_weights():
+    keras.utils.set_random_seed(1)
+    a = models.build_lenet5().get_weights()[0]
+    keras.utils.set_random_seed(2)
+    b = models.build_lenet5().get_weights()[0]
+    assert not np.array_equal(a, b)
+
+
+def test_raw_images_in_probabilities_out(images):
+    probs = np.asarray(models.build_lenet5().predict(images, verbose=0))
+    assert probs.shape == (16, 10)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
+    assert (probs >= 0).all()
+
+
+def test_preprocessing_inside_standardizes(mnist):
+    """The model's first layer does what data.standardize does."""
+    from lenet_keras import data
+
+    model = models.build_lenet5()
+    x = data.add_channel_axis(mnist[0][0][:1000]).astype("float32")
+    inside = keras.ops.convert_to_numpy(model.get_layer("standardize")(x))
+    np.testing.assert_allclose(inside[..., 0], data.standardize(mnist[0][0][:1000]), atol=1e-5)
+
+
+def test_unknown_names_are_refused():
+    with pytest.raises(ValueError, match="Unknown model"):
+        models.build_model("lenet6")
+    with pytest.raises(ValueError, match="Unknown api"):
+        models.build_lenet5("subclassed")
+
+
+@pytest.mark.parametrize("api", ["sequential", "functional"])
+def test_keras_file_round_trip(tmp_path, images, api):
+    model = models.build_lenet5(api)
+    path = tmp_path / "model.keras"
+    training.save_model(model, path)
+    assert os.listdir(tmp_path) == ["model.keras"]  # no temporary file left behind
+    reloaded = training.load_model(path)
+    assert_same_predictions(model.predict(images, verbose=0), reloaded.predict(images, verbose=0))
+
+
+PREDICT_IN_SUBPROCESS = """
+import sys, numpy as np
+from lenet_keras import training
+model = training.load_model(sys.argv[1])
+np.save(sys.argv[3], model.predict(np.load(sys.argv[2]), verbose=0))
+"""
+
+
+def test_saved_model_predicts_the_same_on_every_backend(tmp_path, images):
+    """The .keras file is backend-agnostic: save here, load under the two other backends."""
+    model = models.build_lenet5()
+    training.save_model(model, tmp_path / "model.keras")
+    np.save(tmp_path / "images.npy", images)
+    expected = model.predict(images, verbose=0)
+    for other in sorted({"tensorflow", "jax", "torch"} - {keras.backend.backend()}):
+        out = tmp_path / f"{other}.npy"
+        subprocess.run([sys.executable, "-c", PREDICT_IN_SUBPROCESS, str(tmp_path / "model.keras"),
+                        str(tmp_path / "images.npy"), str(out)],
+                       env={**os.environ, "KERAS_BACKEND": other}, check=True, capture_output=True)
+        assert_same_predictions(np.load(out), expected)
