@@ -62,12 +62,26 @@ def require_device(device):
                            "backend's GPU build (see README) or use --device auto.")
 
 
-def seed_everything(seed):
-    """Seed Python, NumPy and the backend; ask TensorFlow for deterministic ops."""
+def seed_everything(seed, deterministic=False):
+    """Seed Python, NumPy and the backend; with `deterministic`, also TensorFlow's op determinism.
+
+    JAX and PyTorch on a CPU repeat a seeded run exactly. TensorFlow needs op determinism for
+    that, which costs about a third of its training speed here, so it is asked for explicitly.
+    """
     import keras
 
     keras.utils.set_random_seed(seed)
-    if keras.backend.backend() == "tensorflow":
+    if deterministic and keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
+
+
+def compile_options():
+    """Per-backend `compile` settings that make `fit` fast (measured in benchmarks/README.md).
+
+    TensorFlow runs 32 steps per call into its graph; PyTorch rejects this and JAX gains nothing.
+    """
+    import keras
+
+    return {"steps_per_execution": 32} if keras.backend.backend() == "tensorflow" else {}

@@ -67,6 +67,8 @@ def build_parser():
     train.add_argument("--learning-rate", type=positive_float, default=2e-3,
                        help="Adam's starting learning rate, decayed to 0 (default: 0.002)")
     train.add_argument("--seed", type=int, default=0, help="random seed, for repeatable runs (default: 0)")
+    train.add_argument("--deterministic", action="store_true",
+                       help="identical reruns with the same seed on TensorFlow too (slower)")
     train.add_argument("--subset", type=positive_int, help="train on the first N images only (quick tries)")
     train.add_argument("--output", type=Path, default=Path("lenet5.keras"),
                        help="where to save the trained model (default: lenet5.keras)")
@@ -74,6 +76,16 @@ def build_parser():
     evaluate = commands.add_parser("evaluate", parents=[common], help="score a saved model on the test set",
                                    description="Score a saved .keras model on MNIST's 10,000 test images.")
     evaluate.add_argument("model_file", type=Path, metavar="MODEL.keras", help="a model saved by train")
+
+    bench = commands.add_parser("benchmark", parents=[common], help="measure training speed against plain PyTorch",
+                                description="Measure training and inference speed, time to 99%% test accuracy "
+                                "and peak memory, beside a plain PyTorch training loop of the same network.")
+    bench.add_argument("--all-backends", action="store_true", help="measure all three backends, each in its own process")
+    bench.add_argument("--batch-size", type=positive_int, default=128, help="images per step (default: 128)")
+    bench.add_argument("--epochs", type=positive_int, default=3,
+                       help="epochs timed for throughput, the first one a warm-up (default: 3, at least 2)")
+    bench.add_argument("--skip-accuracy", action="store_true",
+                       help="skip the full training run that measures the time to 99%% (minutes per backend)")
     return parser
 
 
@@ -93,6 +105,8 @@ def run(args):
     check_output_path(args.report, ".json")
     if args.command == "train":
         check_output_path(args.output, ".keras")
+    if args.command == "benchmark" and args.epochs < 2:
+        raise UserError("benchmark needs --epochs 2 or more: the first epoch is a warm-up.")
     import keras  # only now: the backend is chosen
 
     from . import data, training
@@ -103,12 +117,20 @@ def run(args):
     if args.command == "train":
         config = training.TrainConfig(model=args.model, api=args.api, epochs=args.epochs,
                                       batch_size=args.batch_size, learning_rate=args.learning_rate,
-                                      seed=args.seed, subset=args.subset, data_dir=args.data_dir)
+                                      seed=args.seed, deterministic=args.deterministic,
+                                      subset=args.subset, data_dir=args.data_dir)
         model, report = training.train(config)
         training.save_model(model, args.output)
         print(f"test accuracy {report['test_accuracy']:.2%}, test loss {report['test_loss']:.4f}, "
               f"{report['seconds']:.1f} s, {report['images_per_second']:,.0f} images/s; "
               f"saved {args.output}")
+    elif args.command == "benchmark":
+        from . import benchmark
+
+        report = benchmark.run_benchmark(all_backends=args.all_backends, batch_size=args.batch_size,
+                                         epochs=args.epochs, accuracy_run=not args.skip_accuracy,
+                                         data_dir=args.data_dir)
+        print(benchmark.format_table(report))
     else:
         model = training.load_model(args.model_file)
         (_, _), (x_test, y_test) = data.load_mnist(args.data_dir)

@@ -147,6 +147,12 @@ def parse_idx(raw, path="<bytes>"):
     return np.frombuffer(raw, dtype=dtype, offset=header_size).reshape(shape)
 
 
+def idx_bytes(array):
+    """Encode a uint8 array in the IDX format: the inverse of `parse_idx`."""
+    array = np.ascontiguousarray(array, dtype=np.uint8)
+    return bytes([0, 0, 0x08, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape) + array.tobytes()
+
+
 def verify_mnist(arrays, files):
     """Check shapes, dtypes, label range and sha256 of each array; raise DataError naming its file."""
     for name, shape in SHAPES.items():

@@ -28,44 +28,79 @@ INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
 
 
-def standardize_layer():
-    """A layer mapping raw pixels 0-255 to MNIST's zero mean and unit variance."""
-    return layers.Rescaling(scale=1.0 / (255.0 * MNIST_STD), offset=-MNIST_MEAN / MNIST_STD,
-                            name="standardize")
+# Pixel scalings as (scale, offset): the model computes pixel * scale + offset.
+PREPROCESSING = {
+    "raw": (1.0, 0.0),                                                 # 0..255
+    "unit": (1.0 / 255.0, 0.0),                                        # 0..1
+    "symmetric": (2.0 / 255.0, -1.0),                                  # -1..1
+    "standardize": (1.0 / (255.0 * MNIST_STD), -MNIST_MEAN / MNIST_STD),  # mean 0, std 1
+}
 
 
-def lenet5_layers(activation="relu", pooling="max"):
-    """The layers of LeNet-5 in order, named as in the paper, preprocessing first."""
+def preprocessing_layer(kind="standardize"):
+    """A layer mapping raw pixels 0-255 to the chosen scale (see PREPROCESSING)."""
+    scale, offset = PREPROCESSING[kind]
+    return layers.Rescaling(scale=scale, offset=offset, name=kind)
+
+
+def augmentation_layers():
+    """Small random rotations, shifts and zooms; active in training only, identity at inference."""
+    return [layers.RandomRotation(0.04, fill_mode="constant", name="rotate"),
+            layers.RandomTranslation(0.1, 0.1, fill_mode="constant", name="shift"),
+            layers.RandomZoom(0.1, fill_mode="constant", name="zoom")]
+
+
+def lenet5_layers(activation="relu", pooling="max", preprocessing="standardize",
+                  dropout=0.0, batch_norm=False, augment=False):
+    """The layers of LeNet-5 in order, named as in the paper, preprocessing first.
+
+    The options are the course's experiments: `batch_norm` normalizes each layer's output before
+    its activation, `dropout` drops units of C5 and F6 in training, `augment` distorts the inputs.
+    """
     pool = {"max": layers.MaxPooling2D, "average": layers.AveragePooling2D}[pooling]
-    return [
-        standardize_layer(),
-        layers.Conv2D(6, 5, padding="same", activation=activation, name="C1"),
-        pool(2, name="S2"),
-        layers.Conv2D(16, 5, activation=activation, name="C3"),
-        pool(2, name="S4"),
-        layers.Conv2D(120, 5, activation=activation, name="C5"),
-        layers.Flatten(name="flatten"),
-        layers.Dense(84, activation=activation, name="F6"),
-        layers.Dense(NUM_CLASSES, activation="softmax", name="OUTPUT"),
-    ]
+
+    def block(name, layer):  # a weighted layer, then optional batch norm, then the activation
+        if not batch_norm:
+            return [layer]
+        return [layer, layers.BatchNormalization(name=f"{name}_bn"), layers.Activation(activation, name=f"{name}_act")]
+
+    act = None if batch_norm else activation
+    stack = [preprocessing_layer(preprocessing), *(augmentation_layers() if augment else [])]
+    stack += block("C1", layers.Conv2D(6, 5, padding="same", activation=act, name="C1"))
+    stack += [pool(2, name="S2")]
+    stack += block("C3", layers.Conv2D(16, 5, activation=act, name="C3"))
+    stack += [pool(2, name="S4")]
+    stack += block("C5", layers.Conv2D(120, 5, activation=act, name="C5"))
+    stack += [layers.Flatten(name="flatten")]
+    stack += [layers.Dropout(dropout, name="C5_dropout")] if dropout else []
+    stack += block("F6", layers.Dense(84, activation=act, name="F6"))
+    stack += [layers.Dropout(dropout, name="F6_dropout")] if dropout else []
+    stack += [layers.Dense(NUM_CLASSES, activation="softmax", name="OUTPUT")]
+    return stack
 
 
-def build_lenet5(api="sequential", activation="relu", pooling="max"):
+def build_lenet5(api="sequential", **options):
     """Return an uncompiled LeNet-5 (61,706 parameters) built with `api` "sequential" or "functional".
 
     Both APIs give the same network: same layer names, shapes, parameters and, for the same
-    seed, the same initial weights.
+    seed, the same initial weights. `options` go to `lenet5_layers` (activation, pooling, ...).
     """
+    stack = lenet5_layers(**options)
     if api == "sequential":
-        return keras.Sequential([keras.Input(INPUT_SHAPE, name="image"),
-                                 *lenet5_layers(activation, pooling)], name="lenet5")
+        return keras.Sequential([keras.Input(INPUT_SHAPE, name="image"), *stack], name="lenet5")
     if api == "functional":
         inputs = keras.Input(INPUT_SHAPE, name="image")
         x = inputs
-        for layer in lenet5_layers(activation, pooling):
+        for layer in stack:
             x = layer(x)
         return keras.Model(inputs, x, name="lenet5")
     raise ValueError(f"Unknown api {api!r}: use 'sequential' or 'functional'.")
+
+
+def feature_maps(model, layer_name, images):
+    """The outputs of the layer called `layer_name` for `images`, as a NumPy array."""
+    probe = keras.Model(model.inputs, model.get_layer(layer_name).output)
+    return keras.ops.convert_to_numpy(probe(images, training=False))
 
 
 MODELS = {"lenet5": build_lenet5}

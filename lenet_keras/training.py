@@ -24,39 +24,62 @@ class TrainConfig:
     epochs: int = 10
     batch_size: int = 128
     learning_rate: float = 2e-3
+    optimizer: str = "adam"  # or "sgd" (with momentum 0.9)
+    schedule: str = "cosine"  # learning rate decayed to 0 over the run, or "constant"
+    early_stopping: int | None = None  # stop after this many epochs without a better val_loss
     seed: int = 0
+    deterministic: bool = False  # TensorFlow: identical reruns with the same seed, but slower
     subset: int | None = None  # train on the first N training images only (quick tries, tests)
     data_dir: str | None = None
     verbose: int | str = "auto"  # "auto": a progress bar in a terminal, one line per epoch elsewhere
 
 
+def quick_mode():
+    """True when LENET_QUICK=1: the notebooks then train briefly (CI, a first look)."""
+    return os.environ.get("LENET_QUICK", "") not in ("", "0")
+
+
 def compile_model(model, config, steps_per_epoch):
-    """Compile `model` with Adam and a cosine-decayed learning rate over the whole run."""
-    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate,
-                                                      decay_steps=config.epochs * steps_per_epoch)
-    model.compile(optimizer=keras.optimizers.Adam(schedule),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    """Compile `model` with the configured optimizer and learning-rate schedule."""
+    rate = config.learning_rate
+    if config.schedule == "cosine":
+        rate = keras.optimizers.schedules.CosineDecay(rate, decay_steps=config.epochs * steps_per_epoch)
+    elif config.schedule != "constant":
+        raise ValueError(f"Unknown schedule {config.schedule!r}: use 'cosine' or 'constant'.")
+    if config.optimizer == "adam":
+        optimizer = keras.optimizers.Adam(rate)
+    elif config.optimizer == "sgd":
+        optimizer = keras.optimizers.SGD(rate, momentum=0.9)
+    else:
+        raise ValueError(f"Unknown optimizer {config.optimizer!r}: use 'adam' or 'sgd'.")
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  **backend.compile_options())
     return model
 
 
-def train(config=TrainConfig(), mnist=None):
-    """Train the configured model; return `(model, report)`, the report a JSON-ready dict.
+def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
+    """Train `model` (default: the configured one); return `(model, report)`, the report JSON-ready.
 
     Trains on the first 55,000 training images, validates on the last 5,000 and scores the test set.
+    `mnist` is what `data.load_mnist` returns, to avoid reading it again; `callbacks` go to `fit`.
     """
-    backend.seed_everything(config.seed)
+    backend.seed_everything(config.seed, config.deterministic)
     (x_train, y_train), (x_test, y_test) = mnist or data.load_mnist(config.data_dir)
     (x_train, y_train), (x_val, y_val) = data.split_validation(x_train, y_train)
     if config.subset:
         x_train, y_train = x_train[:config.subset], y_train[:config.subset]
-    model = models.build_model(config.model, config.api)
+    model = model or models.build_model(config.model, config.api)
     steps_per_epoch = -(-len(x_train) // config.batch_size)
     compile_model(model, config, steps_per_epoch)
+    callbacks = list(callbacks)
+    if config.early_stopping:
+        callbacks.append(keras.callbacks.EarlyStopping(patience=config.early_stopping,
+                                                       restore_best_weights=True))
 
     start = time.perf_counter()
     history = model.fit(data.add_channel_axis(x_train), y_train, batch_size=config.batch_size,
                         epochs=config.epochs, validation_data=(data.add_channel_axis(x_val), y_val),
-                        verbose=fit_verbosity(config.verbose))
+                        callbacks=callbacks, verbose=fit_verbosity(config.verbose))
     seconds = time.perf_counter() - start
     scores = evaluate_model(model, x_test, y_test)
     report = {
@@ -68,7 +91,8 @@ def train(config=TrainConfig(), mnist=None):
         "train_images": len(x_train),
         **scores,
         "seconds": round(seconds, 2),
-        "images_per_second": round(len(x_train) * config.epochs / seconds, 1),
+        "epochs_run": len(history.epoch),
+        "images_per_second": round(len(x_train) * len(history.epoch) / seconds, 1),
         "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
     }
     return model, report

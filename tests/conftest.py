@@ -1,6 +1,5 @@
 """Shared fixtures. The backend is whatever KERAS_BACKEND says (tensorflow by default)."""
 
-import numpy as np
 import pytest
 
 from lenet_keras import data
@@ -23,8 +22,3 @@ def mnist_arrays(mnist):
 def images(mnist):
     """A few raw test images shaped (N, 28, 28, 1), uint8 0-255: the model contract's input."""
     return data.add_channel_axis(mnist[1][0][:16])
-
-
-def assert_same_predictions(a, b):
-    """Two models' probabilities agree to float32 round-off."""
-    np.testing.assert_allclose(a, b, atol=1e-5)

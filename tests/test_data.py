@@ -2,18 +2,12 @@
 
 import gzip
 import shutil
-import struct
 
 import numpy as np
 import pytest
 
 from lenet_keras import data
 from lenet_keras.data import DataError
-
-
-def idx_bytes(array):
-    """Encode a uint8 array as an IDX file: magic 0x0000 08 ndim, big-endian sizes, raw bytes."""
-    return bytes([0, 0, 0x08, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape) + array.tobytes()
 
 
 def write_npz(folder, arrays, **changes):
@@ -27,12 +21,22 @@ def write_idx_folder(folder, arrays):
     """Write the four gzipped IDX files of `arrays` into `folder`."""
     for name, filename in data.IDX_FILES.items():
         with gzip.open(folder / filename, "wb", compresslevel=1) as f:
-            f.write(idx_bytes(arrays[name]))
+            f.write(data.idx_bytes(arrays[name]))
+
+
+def test_idx_files_are_the_bytes_idx_bytes_writes(mnist_arrays):
+    """Our encoder reproduces the original distribution's file byte for byte."""
+    from pathlib import Path
+
+    original = Path(data.find_data_dir()) / data.IDX_FILES["y_test"]
+    if not original.exists():
+        pytest.skip("the data folder holds only mnist.npz")
+    assert gzip.decompress(original.read_bytes()) == data.idx_bytes(mnist_arrays["y_test"])
 
 
 def test_parse_idx_reads_header_and_values():
     array = np.arange(24, dtype=np.uint8).reshape(2, 3, 4)
-    raw = idx_bytes(array)
+    raw = data.idx_bytes(array)
     assert raw[:4] == b"\x00\x00\x08\x03"
     assert raw[4:8] == b"\x00\x00\x00\x02"  # first dimension, big-endian
     parsed = data.parse_idx(raw)
@@ -43,7 +47,7 @@ def test_parse_idx_reads_header_and_values():
 @pytest.mark.parametrize("raw, message", [
     (b"\x08\x03\x00\x00" + bytes(20), "bad magic"),
     (b"\x00\x00\x08\x03\x00\x00", "header"),
-    (idx_bytes(np.zeros((2, 3), np.uint8))[:-1], "truncated"),
+    (data.idx_bytes(np.zeros((2, 3), np.uint8))[:-1], "truncated"),
 ])
 def test_parse_idx_rejects_bad_bytes(raw, message):
     with pytest.raises(DataError, match=message):
@@ -144,7 +148,7 @@ def test_truncated_idx_gz(tmp_path, mnist_arrays):
 def test_idx_file_with_missing_images(tmp_path, mnist_arrays):
     """A well-formed gzip whose header promises more images than it holds."""
     write_idx_folder(tmp_path, mnist_arrays)
-    raw = idx_bytes(mnist_arrays["x_test"])[:-784]
+    raw = data.idx_bytes(mnist_arrays["x_test"])[:-784]
     with gzip.open(tmp_path / data.IDX_FILES["x_test"], "wb") as f:
         f.write(raw)
     with pytest.raises(DataError, match="header announces"):

@@ -44,7 +44,7 @@ def test_evaluate_model_matches_keras_evaluate(quick_run, mnist):
 
 
 def test_same_seed_same_metrics(mnist):
-    config = training.TrainConfig(epochs=1, subset=1000, batch_size=100, verbose=0, seed=3)
+    config = training.TrainConfig(epochs=1, subset=1000, batch_size=100, verbose=0, seed=3, deterministic=True)
     first = training.train(config, mnist=mnist)[1]
     second = training.train(config, mnist=mnist)[1]
     assert first["history"] == second["history"]

@@ -1,0 +1,191 @@
+"""How fast is training? Keras on each backend against a plain PyTorch loop, in one run.
+
+    python -m lenet_keras benchmark [--all-backends] [--report PATH.json]
+
+Each backend runs in its own process (a process holds one Keras backend), and so does the
+reference: the same LeNet-5 in plain PyTorch, a loop over in-memory tensors as the PyTorch
+tutorials write it. Only ratios within one run mean much: machines are noisy.
+"""
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import data
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def epoch_timer(test=None, target=0.99):
+    """A Keras callback that records each epoch's training seconds (validation excluded) and, if
+    `test` = (x, y) is given, the training seconds until test accuracy first reaches `target`."""
+    import keras
+
+    from .training import evaluate_model
+
+    class Timer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seconds, self.test_accuracy, self.seconds_to_target = [], [], None
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start, self.validating = time.perf_counter(), 0.0
+
+        def on_test_begin(self, logs=None):
+            self.test_start = time.perf_counter()
+
+        def on_test_end(self, logs=None):
+            self.validating += time.perf_counter() - self.test_start
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self.start - self.validating)
+            if test is not None:
+                accuracy = evaluate_model(self.model, *test)["test_accuracy"]
+                self.test_accuracy.append(accuracy)
+                if accuracy >= target and self.seconds_to_target is None:
+                    self.seconds_to_target = sum(self.seconds)
+
+    return Timer()
+
+
+def peak_memory_mb():
+    """Peak resident memory of this process, in MB (Linux reports KB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def measure_backend(batch_size=128, epochs=3, accuracy_run=True, subset=None, data_dir=None):
+    """Measure the current Keras backend with the default recipe; return a JSON-ready dict.
+
+    Training images/s is the mean over the epochs after the first (warm-up, compilation);
+    `seconds_to_99` is the training time of the default `train` until test accuracy reaches 99%.
+    """
+    import keras
+
+    from . import backend, models, training
+
+    mnist = data.load_mnist(data_dir)
+    (x_train, y_train), (x_test, y_test) = mnist
+    (x_fit, y_fit), _ = data.split_validation(x_train, y_train)
+    x_fit, y_fit = data.add_channel_axis(x_fit[:subset]), y_fit[:subset]
+    config = training.TrainConfig(batch_size=batch_size, epochs=epochs, verbose=0)
+    backend.seed_everything(config.seed, config.deterministic)
+    model = models.build_lenet5()
+    training.compile_model(model, config, steps_per_epoch=-(-len(x_fit) // batch_size))
+    timer = epoch_timer()
+    model.fit(x_fit, y_fit, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[timer])
+
+    images = data.add_channel_axis(x_test)
+    model.predict(images, batch_size=1000, verbose=0)  # warm-up
+    start = time.perf_counter()
+    model.predict(images, batch_size=1000, verbose=0)
+    inference = len(images) / (time.perf_counter() - start)
+
+    result = {
+        "backend": keras.backend.backend(),
+        "device": backend.device_name(),
+        "batch_size": batch_size,
+        "first_epoch_seconds": round(timer.seconds[0], 2),
+        "train_images_per_second": round(len(x_fit) / float(np.mean(timer.seconds[1:])), 1),
+        "inference_images_per_second": round(inference, 1),
+    }
+    if accuracy_run:
+        timer = epoch_timer(test=(x_test, y_test))
+        _, report = training.train(training.TrainConfig(verbose=0), mnist=mnist, callbacks=[timer])
+        result.update(seconds_to_99=timer.seconds_to_target and round(timer.seconds_to_target, 1),
+                      test_accuracy=report["test_accuracy"],
+                      epoch_test_accuracy=timer.test_accuracy)
+    result["peak_memory_mb"] = peak_memory_mb()
+    return result
+
+
+def measure_reference(batch_size=128, epochs=3, subset=None, data_dir=None):
+    """Train the same LeNet-5 in a plain PyTorch loop over in-memory tensors; return its speed."""
+    import torch
+    from torch import nn
+
+    (x_train, y_train), _ = data.load_mnist(data_dir)
+    (x_fit, y_fit), _ = data.split_validation(x_train, y_train)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    x = torch.from_numpy(data.standardize(x_fit[:subset])[:, None]).to(device)
+    y = torch.from_numpy(y_fit[:subset].astype(np.int64)).to(device)
+    torch.manual_seed(0)
+    net = nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 120, 5), nn.ReLU(), nn.Flatten(),
+        nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)).to(device)
+    optimizer = torch.optim.Adam(net.parameters(), lr=2e-3)
+    seconds = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        order = torch.randperm(len(x), device=device)
+        for i in range(0, len(x), batch_size):
+            batch = order[i:i + batch_size]
+            optimizer.zero_grad()
+            loss = nn.functional.cross_entropy(net(x[batch]), y[batch])
+            loss.backward()
+            optimizer.step()
+        if device == "cuda":
+            torch.cuda.synchronize()
+        seconds.append(time.perf_counter() - start)
+    return {"name": f"plain PyTorch {torch.__version__} loop", "device": device, "batch_size": batch_size,
+            "first_epoch_seconds": round(seconds[0], 2),
+            "train_images_per_second": round(len(x) / float(np.mean(seconds[1:])), 1),
+            "peak_memory_mb": peak_memory_mb()}
+
+
+def run_in_subprocess(what, **options):
+    """Measure `what` ("reference" or a backend name) in a fresh Python process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "result.json"
+        subprocess.run([sys.executable, "-m", "lenet_keras.benchmark", what, str(out), json.dumps(options)],
+                       check=True)
+        return json.loads(out.read_text())
+
+
+def run_benchmark(all_backends=False, **options):
+    """Measure the reference and the current backend (or all three); return the results dict."""
+    print("measuring the plain PyTorch reference ...", flush=True)
+    reference = run_in_subprocess("reference", **{k: v for k, v in options.items() if k != "accuracy_run"})
+    backends = []
+    for name in BACKENDS if all_backends else [None]:
+        print(f"measuring Keras on {name or 'this backend'} ...", flush=True)
+        backends.append(run_in_subprocess(name, **options) if name else measure_backend(**options))
+    for result in backends:
+        result["vs_reference"] = round(result["train_images_per_second"] / reference["train_images_per_second"], 2)
+    return {"reference": reference, "backends": backends}
+
+
+def format_table(results):
+    """The results as a plain-text table, the reference first."""
+    ref = results["reference"]
+    rows = [("", "train img/s", "vs ref", "first epoch s", "infer img/s", "s to 99%", "test acc", "peak MB"),
+            (ref["name"], f"{ref['train_images_per_second']:,.0f}", "1.00x", f"{ref['first_epoch_seconds']:.1f}",
+             "", "", "", f"{ref['peak_memory_mb']:,.0f}")]
+    for r in results["backends"]:
+        to_99 = r.get("seconds_to_99")
+        rows.append((f"Keras {r['backend']} ({r['device']})", f"{r['train_images_per_second']:,.0f}",
+                     f"{r['vs_reference']:.2f}x", f"{r['first_epoch_seconds']:.1f}",
+                     f"{r['inference_images_per_second']:,.0f}",
+                     "not reached" if "seconds_to_99" in r and to_99 is None else (f"{to_99:.1f}" if to_99 else ""),
+                     f"{r['test_accuracy']:.2%}" if "test_accuracy" in r else "", f"{r['peak_memory_mb']:,.0f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
+                               enumerate(zip(row, widths))) for row in rows)
+
+
+if __name__ == "__main__":  # the subprocess side of run_in_subprocess
+    what, out, options = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
+    if what in BACKENDS:
+        from .backend import select_backend
+
+        select_backend(what)
+    result = measure_reference(**options) if what == "reference" else measure_backend(**options)
+    out.write_text(json.dumps(result))

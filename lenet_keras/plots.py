@@ -1,0 +1,151 @@
+"""Figures for the course. Each function returns a matplotlib Figure and never shows it."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import analysis
+
+
+def _grid(n, ncols, size=1.2):
+    """A figure with n image axes in rows of ncols, ticks off; the unused axes hidden."""
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size * 1.15), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    return fig, axes.flat
+
+
+def plot_digits(images, titles=None, ncols=10, cmap="gray_r"):
+    """A grid of images (N, H, W) or (N, H, W, 1), each with an optional title."""
+    images = np.asarray(images)
+    fig, axes = _grid(len(images), ncols)
+    for i, (ax, image) in enumerate(zip(axes, images)):
+        ax.imshow(image.squeeze(), cmap=cmap)
+        if titles is not None:
+            ax.set_title(str(titles[i]), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_class_balance(y_train, y_test):
+    """Bar chart of how many images each digit has, training and test side by side."""
+    fig, ax = plt.subplots(figsize=(7, 3))
+    digits = np.arange(10)
+    for offset, (name, y) in zip([-0.2, 0.2], [("train", y_train), ("test", y_test)]):
+        counts = np.bincount(y, minlength=10)
+        ax.bar(digits + offset, counts / counts.sum(), width=0.4, label=f"{name} ({len(y):,})")
+    ax.set(xticks=digits, xlabel="digit", ylabel="share of images", title="Class balance")
+    ax.axhline(0.1, color="gray", lw=0.8, ls="--")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_pixel_histograms(versions):
+    """One histogram per preprocessing: `versions` maps a name to an array of pixel values."""
+    fig, axes = plt.subplots(1, len(versions), figsize=(3.2 * len(versions), 2.8), squeeze=False)
+    for ax, (name, x) in zip(axes[0], versions.items()):
+        x = np.asarray(x, dtype=np.float32).ravel()
+        ax.hist(x, bins=50, log=True, color="tab:blue")
+        ax.set_title(f"{name}\nmean {x.mean():.3f}, std {x.std():.3f}", fontsize=9)
+        ax.set_xlabel("pixel value")
+    axes[0][0].set_ylabel("count (log)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(histories, metrics=("loss", "accuracy"), title=None):
+    """Learning curves: for each metric, training (dashed) and validation (solid) per run.
+
+    `histories` is one Keras history dict or a dict mapping run names to history dicts.
+    """
+    if "loss" in histories:
+        histories = {"": histories}
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.6), squeeze=False)
+    for ax, metric in zip(axes[0], metrics):
+        for i, (name, history) in enumerate(histories.items()):
+            color = f"C{i}"
+            epochs = np.arange(1, len(history[metric]) + 1)
+            ax.plot(epochs, history[metric], "--", color=color, alpha=0.7, label=f"{name} train".strip())
+            if f"val_{metric}" in history:
+                ax.plot(epochs, history[f"val_{metric}"], "-", color=color, label=f"{name} validation".strip())
+        ax.set(xlabel="epoch", ylabel=metric)
+        ax.grid(alpha=0.3)
+    axes[0][-1].legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(matrix):
+    """The confusion matrix as a heat map with counts; the diagonal (correct) is left uncoloured."""
+    off = matrix.astype(float)
+    np.fill_diagonal(off, np.nan)
+    fig, ax = plt.subplots(figsize=(6, 5.2))
+    image = ax.imshow(off, cmap="Reds")
+    for (i, j), count in np.ndenumerate(matrix):
+        ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
+                color="black" if i != j else "tab:green")
+    ax.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit",
+           title="Confusion matrix (mistakes coloured)")
+    fig.colorbar(image, ax=ax, label="mistakes")
+    fig.tight_layout()
+    return fig
+
+
+def plot_misclassified(images, y_true, probs, indices, ncols=8):
+    """A gallery of mistakes: each image titled 'true -> top guesses with probabilities'."""
+    digits, p = analysis.top_k(probs[indices], 2)
+    titles = [f"{y_true[i]}→{d[0]} {q[0]:.0%}\n{d[1]} {q[1]:.0%}" for i, d, q in zip(indices, digits, p)]
+    fig, axes = _grid(len(indices), ncols, size=1.4)
+    for ax, i, title in zip(axes, indices, titles):
+        ax.imshow(np.asarray(images[i]).squeeze(), cmap="gray_r")
+        ax.set_title(title, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confidence(probs, y_true):
+    """Histogram of the top probability, separately for right and wrong predictions."""
+    confidence = probs.max(axis=1)
+    right = probs.argmax(axis=1) == y_true
+    fig, ax = plt.subplots(figsize=(6, 3))
+    bins = np.linspace(0, 1, 41)
+    ax.hist(confidence[right], bins=bins, log=True, alpha=0.7, label=f"right ({right.sum():,})")
+    ax.hist(confidence[~right], bins=bins, log=True, alpha=0.7, label=f"wrong ({(~right).sum():,})")
+    ax.set(xlabel="probability of the predicted digit", ylabel="images (log)", title="Confidence")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_filters(kernel, ncols=8):
+    """The 5x5 filters of a conv kernel (h, w, in, out): one image per (output, input) pair."""
+    h, w, n_in, n_out = kernel.shape
+    fig, axes = _grid(n_in * n_out, ncols=max(ncols, n_in) if n_in > 1 else min(ncols, n_out), size=0.9)
+    for ax, (o, i) in zip(axes, [(o, i) for o in range(n_out) for i in range(n_in)]):
+        ax.imshow(kernel[:, :, i, o], cmap="RdBu_r", vmin=-np.abs(kernel).max(), vmax=np.abs(kernel).max())
+    fig.tight_layout()
+    return fig
+
+
+def plot_feature_maps(maps, ncols=8):
+    """The feature maps (H, W, C) of one image, one panel per channel."""
+    maps = np.asarray(maps)
+    fig, axes = _grid(maps.shape[-1], ncols, size=1.1)
+    for c, ax in zip(range(maps.shape[-1]), axes):
+        ax.imshow(maps[..., c], cmap="viridis")
+        ax.set_title(str(c), fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_bars(values, ylabel, title=None, fmt="{:.2%}", ylim=None):
+    """A labelled bar chart of `values`, a dict mapping names to numbers."""
+    fig, ax = plt.subplots(figsize=(1.4 * len(values) + 2, 3))
+    bars = ax.bar(list(values), list(values.values()), color=[f"C{i}" for i in range(len(values))])
+    ax.bar_label(bars, labels=[fmt.format(v) for v in values.values()], fontsize=8)
+    ax.set(ylabel=ylabel, title=title, ylim=ylim)
+    fig.tight_layout()
+    return fig

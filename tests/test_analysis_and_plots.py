@@ -1,0 +1,95 @@
+"""The numbers behind error analysis, and the figures: each returns a Figure with the right panels."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from lenet_keras import analysis, plots
+
+Y_TRUE = np.array([0, 0, 1, 1, 1, 2, 2, 2, 2, 3])
+Y_PRED = np.array([0, 1, 1, 1, 2, 2, 2, 1, 2, 3])
+
+
+def one_hot_probs(y_pred, confidence):
+    """Probabilities putting `confidence` on y_pred and the rest spread evenly."""
+    probs = np.full((len(y_pred), 10), 0.0)
+    probs[:] = ((1 - confidence) / 9)[:, None]
+    probs[np.arange(len(y_pred)), y_pred] = confidence
+    return probs
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_confusion_matrix_counts():
+    matrix = analysis.confusion_matrix(Y_TRUE, Y_PRED)
+    assert matrix.shape == (10, 10)
+    assert matrix[0, 0] == 1 and matrix[0, 1] == 1 and matrix[1, 2] == 1 and matrix[2, 1] == 1
+    assert matrix[2, 2] == 3 and matrix.sum() == len(Y_TRUE)
+    assert (matrix.sum(axis=1) == np.bincount(Y_TRUE, minlength=10)).all()
+
+
+def test_per_class_scores():
+    scores = analysis.per_class_scores(analysis.confusion_matrix(Y_TRUE, Y_PRED))
+    assert scores["recall"][:4] == pytest.approx([0.5, 2 / 3, 0.75, 1.0])
+    assert scores["precision"][:4] == pytest.approx([1.0, 0.5, 0.75, 1.0])
+    assert scores["f1"][0] == pytest.approx(2 * 0.5 / 1.5)
+    assert scores["support"][:4].tolist() == [2, 3, 4, 1]
+    assert scores["recall"][5] == 0  # a class with no images scores 0, not nan
+
+
+def test_most_confused_pairs_largest_first():
+    matrix = np.zeros((10, 10), int)
+    matrix[4, 9], matrix[7, 2], matrix[3, 5] = 5, 9, 1
+    np.fill_diagonal(matrix, 100)
+    assert analysis.most_confused_pairs(matrix, k=2) == [(7, 2, 9), (4, 9, 5)]
+    assert analysis.most_confused_pairs(matrix, k=10) == [(7, 2, 9), (4, 9, 5), (3, 5, 1)]
+
+
+def test_misclassified_most_confident_first():
+    probs = one_hot_probs(Y_PRED, np.linspace(0.5, 0.95, len(Y_PRED)))
+    wrong = analysis.misclassified(Y_TRUE, probs)
+    assert set(wrong) == set(np.flatnonzero(Y_TRUE != Y_PRED))
+    assert list(wrong) == [7, 4, 1]  # confidence rises with the index
+
+
+def test_top_k():
+    probs = np.array([[0.1, 0.6, 0.3] + [0] * 7])
+    digits, p = analysis.top_k(probs, 2)
+    assert digits.tolist() == [[1, 2]] and p[0].tolist() == pytest.approx([0.6, 0.3])
+
+
+def visible_axes(fig):
+    """The panels that show an image (grids hide their unused panels)."""
+    return [ax for ax in fig.axes if ax.images]
+
+
+def test_figures_have_the_right_panels():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (12, 28, 28), dtype=np.uint8)
+    history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.6], "accuracy": [0.7, 0.9], "val_accuracy": [0.6, 0.8]}
+    probs = one_hot_probs(Y_PRED, np.full(len(Y_PRED), 0.8))
+    assert len(visible_axes(plots.plot_digits(images, titles=range(12), ncols=5))) == 12
+    assert len(plots.plot_class_balance(Y_TRUE, Y_PRED).axes) == 1
+    assert len(plots.plot_pixel_histograms({"a": images, "b": images / 255}).axes) == 2
+    fig = plots.plot_history({"one": history, "two": history})
+    assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 4  # train and validation for each run
+    assert len(plots.plot_history(history, metrics=("loss",)).axes[0].lines) == 2
+    assert len(plots.plot_confusion_matrix(analysis.confusion_matrix(Y_TRUE, Y_PRED)).axes) == 2  # + colorbar
+    assert len(visible_axes(plots.plot_misclassified(np.zeros((10, 28, 28)), Y_TRUE, probs, [1, 4, 7]))) == 3
+    assert len(plots.plot_confidence(probs, Y_TRUE).axes) == 1
+    assert len(visible_axes(plots.plot_filters(rng.normal(size=(5, 5, 1, 6)), ncols=6))) == 6
+    assert len(visible_axes(plots.plot_feature_maps(rng.normal(size=(10, 10, 16))))) == 16
+    assert len(plots.plot_bars({"a": 0.5, "b": 0.7}, ylabel="x").axes[0].patches) == 2
+
+
+def test_plots_never_show(monkeypatch):
+    monkeypatch.setattr(plt, "show", lambda *a, **k: pytest.fail("plt.show() called inside the package"))
+    plots.plot_history({"loss": [1.0], "accuracy": [0.5]})
