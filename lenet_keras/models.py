@@ -11,17 +11,22 @@ LeNet-5 with a 28x28 input and C1 padded "same" (the paper pads the image to 32x
     S2        14x14x6     0 (pooling)
     C3        10x10x16    16 x (5*5*6 + 1)  =  2,416
     S4        5x5x16      0
-    C5        1x1x120     120 x (5*5*16 + 1) = 48,120
+    flatten   400         0
+    C5        120         120 x (5*5*16 + 1) = 48,120
     F6        84          84 x (120 + 1)    = 10,164
     OUTPUT    10          10 x (84 + 1)     =    850
                                      total    61,706
 
 C3 here sees all six S2 maps (the paper's partial connection table is in the classic model).
+The paper's C5 is a 5x5 convolution over S4's 5x5 maps: each of its 120 units sees all 400
+inputs, so it is a dense layer, and we write it as one (Flatten, then Dense): same parameters,
+same function, and about 20% faster training on TensorFlow and JAX (benchmarks/README.md).
 """
 
 import keras
 from keras import layers
 
+from . import layers as lenet_layers
 from .data import MNIST_MEAN, MNIST_STD
 
 INPUT_SHAPE = (28, 28, 1)
@@ -70,8 +75,8 @@ def lenet5_layers(activation="relu", pooling="max", preprocessing="standardize",
     stack += [pool(2, name="S2")]
     stack += block("C3", layers.Conv2D(16, 5, activation=act, name="C3"))
     stack += [pool(2, name="S4")]
-    stack += block("C5", layers.Conv2D(120, 5, activation=act, name="C5"))
     stack += [layers.Flatten(name="flatten")]
+    stack += block("C5", layers.Dense(120, activation=act, name="C5"))
     stack += [layers.Dropout(dropout, name="C5_dropout")] if dropout else []
     stack += block("F6", layers.Dense(84, activation=act, name="F6"))
     stack += [layers.Dropout(dropout, name="F6_dropout")] if dropout else []
@@ -97,17 +102,71 @@ def build_lenet5(api="sequential", **options):
     raise ValueError(f"Unknown api {api!r}: use 'sequential' or 'functional'.")
 
 
+@keras.saving.register_keras_serializable(package=lenet_layers.PACKAGE)
+def rbf_probabilities(penalties):
+    """Probabilities from RBF penalties: softmax(-y), so the smallest distance is the likeliest digit."""
+    return keras.ops.softmax(-penalties, axis=-1)
+
+
+def build_classic_lenet5():
+    """Return the uncompiled 1998 LeNet-5: 60,000 trainable parameters, as in the paper.
+
+        layer   output     trainable parameters
+        pad     32x32x1    0   (the paper's 32x32 input; background pixels)
+        scale   32x32x1    0   (background -0.1, ink 1.175)
+        C1      28x28x6    156
+        S2      14x14x6    12      2x2 sums x coefficient + bias per map, squashed
+        C3      10x10x16   1,516   partial connections (Table I)
+        S4      5x5x16     32
+        C5      120        48,120  (a 5x5 convolution over 5x5 maps: a dense layer)
+        F6      84         10,164
+        OUTPUT  10         0       Euclidean RBF to fixed +-1 codes (840 fixed values)
+        probabilities      softmax(-penalties)
+
+    Squashing everywhere: 1.7159 tanh(2a/3). Weights uniform in +-2.4/fan-in. The paper trains
+    with its MAP criterion (eq. 9); cross-entropy on softmax(-penalties) is that criterion without
+    its constant j, which only matters when all penalties are large.
+    """
+    squash = lenet_layers.scaled_tanh
+    init = lenet_layers.FanInUniform
+    return keras.Sequential([
+        keras.Input(INPUT_SHAPE, name="image"),
+        layers.ZeroPadding2D(2, name="pad"),
+        layers.Rescaling(scale=1.275 / 255.0, offset=-0.1, name="scale"),
+        layers.Conv2D(6, 5, activation=squash, kernel_initializer=init(25), name="C1"),
+        lenet_layers.Subsampling(name="S2"),
+        lenet_layers.PartialConv2D(name="C3"),
+        lenet_layers.Subsampling(name="S4"),
+        layers.Flatten(name="flatten"),
+        layers.Dense(120, activation=squash, kernel_initializer=init(400), name="C5"),
+        layers.Dense(84, activation=squash, kernel_initializer=init(120), name="F6"),
+        lenet_layers.EuclideanRBF(name="OUTPUT"),
+        layers.Activation(rbf_probabilities, name="probabilities"),
+    ], name="lenet5_classic")
+
+
+def fitting_model(model):
+    """The model `fit` should train: for the classic network, one sharing its layers but ending in
+    logits (-penalties), so the loss is computed in log space and confidently wrong digits still
+    get a gradient; for the others, `model` itself. The saved model outputs probabilities either way."""
+    if model.layers[-1].name != "probabilities":
+        return model
+    return keras.Model(model.inputs, -model.get_layer("OUTPUT").output, name=f"{model.name}_logits")
+
+
 def feature_maps(model, layer_name, images):
     """The outputs of the layer called `layer_name` for `images`, as a NumPy array."""
     probe = keras.Model(model.inputs, model.get_layer(layer_name).output)
     return keras.ops.convert_to_numpy(probe(images, training=False))
 
 
-MODELS = {"lenet5": build_lenet5}
+MODELS = ("lenet5", "classic")
 
 
 def build_model(name="lenet5", api="sequential"):
-    """Return the uncompiled model called `name` (see MODELS)."""
-    if name not in MODELS:
-        raise ValueError(f"Unknown model {name!r}: choose one of {', '.join(MODELS)}.")
-    return MODELS[name](api=api)
+    """Return the uncompiled model called `name`: "lenet5" (modern, either API) or "classic" (1998)."""
+    if name == "lenet5":
+        return build_lenet5(api=api)
+    if name == "classic":
+        return build_classic_lenet5()
+    raise ValueError(f"Unknown model {name!r}: choose one of {', '.join(MODELS)}.")

@@ -34,26 +34,37 @@ class TrainConfig:
     verbose: int | str = "auto"  # "auto": a progress bar in a terminal, one line per epoch elsewhere
 
 
+def recipe(model="lenet5"):
+    """The default TrainConfig for `model`: "lenet5" as above; "classic" in the spirit of the 1998
+    paper (20 epochs, its step-wise decreasing learning rate, small batches)."""
+    if model == "classic":
+        return TrainConfig(model="classic", epochs=20, batch_size=32, learning_rate=1e-3, schedule="paper")
+    return TrainConfig(model=model)
+
+
 def quick_mode():
     """True when LENET_QUICK=1: the notebooks then train briefly (CI, a first look)."""
     return os.environ.get("LENET_QUICK", "") not in ("", "0")
 
 
-def compile_model(model, config, steps_per_epoch):
+def compile_model(model, config, steps_per_epoch, from_logits=False):
     """Compile `model` with the configured optimizer and learning-rate schedule."""
     rate = config.learning_rate
     if config.schedule == "cosine":
         rate = keras.optimizers.schedules.CosineDecay(rate, decay_steps=config.epochs * steps_per_epoch)
+    elif config.schedule == "paper":  # the 1998 paper's steps: x1 for 2 epochs, x0.4 for 3, x0.2 for 3, x0.1 for 4, then x0.02
+        rate = keras.optimizers.schedules.PiecewiseConstantDecay(
+            [e * steps_per_epoch for e in (2, 5, 8, 12)], [rate * f for f in (1.0, 0.4, 0.2, 0.1, 0.02)])
     elif config.schedule != "constant":
-        raise ValueError(f"Unknown schedule {config.schedule!r}: use 'cosine' or 'constant'.")
+        raise ValueError(f"Unknown schedule {config.schedule!r}: use 'cosine', 'paper' or 'constant'.")
     if config.optimizer == "adam":
         optimizer = keras.optimizers.Adam(rate)
     elif config.optimizer == "sgd":
         optimizer = keras.optimizers.SGD(rate, momentum=0.9)
     else:
         raise ValueError(f"Unknown optimizer {config.optimizer!r}: use 'adam' or 'sgd'.")
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  **backend.compile_options())
+    model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits),
+                  metrics=["accuracy"], **backend.compile_options())
     return model
 
 
@@ -69,15 +80,16 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
     if config.subset:
         x_train, y_train = x_train[:config.subset], y_train[:config.subset]
     model = model or models.build_model(config.model, config.api)
+    fitted = models.fitting_model(model)
     steps_per_epoch = -(-len(x_train) // config.batch_size)
-    compile_model(model, config, steps_per_epoch)
+    compile_model(fitted, config, steps_per_epoch, from_logits=fitted is not model)
     callbacks = list(callbacks)
     if config.early_stopping:
         callbacks.append(keras.callbacks.EarlyStopping(patience=config.early_stopping,
                                                        restore_best_weights=True))
 
     start = time.perf_counter()
-    history = model.fit(data.add_channel_axis(x_train), y_train, batch_size=config.batch_size,
+    history = fitted.fit(data.add_channel_axis(x_train), y_train, batch_size=config.batch_size,
                         epochs=config.epochs, validation_data=(data.add_channel_axis(x_val), y_val),
                         callbacks=callbacks, verbose=fit_verbosity(config.verbose))
     seconds = time.perf_counter() - start

@@ -1,0 +1,141 @@
+"""The 1998 LeNet-5's own layers, in `keras.ops` only, so they run and save on every backend.
+
+Registered for serialization: a saved classic model loads anywhere once `lenet_keras.layers` is
+imported (`training.load_model` does it).
+"""
+
+import keras
+import numpy as np
+from keras import ops
+
+PACKAGE = "lenet_keras"
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+def scaled_tanh(x):
+    """The paper's squashing function f(a) = 1.7159 tanh(2a/3): f(1) = 1 and f(-1) = -1."""
+    return 1.7159 * ops.tanh(x * (2.0 / 3.0))
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class FanInUniform(keras.initializers.Initializer):
+    """The paper's initialization: uniform in [-2.4/F, 2.4/F], F the fan-in of the unit."""
+
+    def __init__(self, fan_in, seed=None):
+        self.fan_in, self.seed = fan_in, seed
+
+    def __call__(self, shape, dtype=None):
+        limit = 2.4 / self.fan_in
+        return keras.random.uniform(shape, -limit, limit, dtype=dtype, seed=self.seed)
+
+    def get_config(self):
+        return {"fan_in": self.fan_in, "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class Subsampling(keras.layers.Layer):
+    """S2 and S4: sum each 2x2 block, times a trainable coefficient per map, plus a trainable bias
+    per map, then the squashing function. Two parameters per map."""
+
+    def build(self, input_shape):
+        channels = input_shape[-1]
+        self.coefficient = self.add_weight(shape=(channels,), initializer=FanInUniform(4), name="coefficient")
+        self.bias = self.add_weight(shape=(channels,), initializer="zeros", name="bias")
+
+    def call(self, x):
+        block_sums = 4.0 * ops.average_pool(x, pool_size=2, strides=2, padding="valid")
+        return scaled_tanh(block_sums * self.coefficient + self.bias)
+
+    def compute_output_shape(self, input_shape):
+        n, h, w, c = input_shape
+        return (n, h // 2 if h else None, w // 2 if w else None, c)
+
+
+# The paper's Table I: which of S2's 6 maps each of C3's 16 maps reads.
+C3_TABLE = ([[j % 6, (j + 1) % 6, (j + 2) % 6] for j in range(6)]
+            + [[j % 6, (j + 1) % 6, (j + 2) % 6, (j + 3) % 6] for j in range(6)]
+            + [[0, 1, 3, 4], [1, 2, 4, 5], [0, 2, 3, 5], [0, 1, 2, 3, 4, 5]])
+
+
+def connection_matrix(table=C3_TABLE, inputs=6):
+    """The table as a 0/1 matrix: rows are input maps, columns output maps."""
+    matrix = np.zeros((inputs, len(table)), dtype="int32")
+    for j, sources in enumerate(table):
+        matrix[sources, j] = 1
+    return matrix
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class PartialConv2D(keras.layers.Layer):
+    """C3: a 5x5 'valid' convolution in which output map j sees only the input maps of `table[j]`.
+
+    Only the connected filters are weights (60 of the 96 input-output pairs: 1,500 weights plus 16
+    biases); each call scatters them into a full kernel with zeros where the table has no link.
+    """
+
+    def __init__(self, table=C3_TABLE, kernel_size=5, **kwargs):
+        super().__init__(**kwargs)
+        self.table, self.kernel_size = [list(t) for t in table], kernel_size
+        matrix = connection_matrix(self.table)
+        # index 0 is a zero filter; link number k (1-based) is weights[..., k - 1]
+        self.gather = (np.cumsum(matrix.T.ravel()).reshape(matrix.T.shape).T * matrix).astype("int32")
+        self.links = int(matrix.sum())
+
+    def build(self, input_shape):
+        k = self.kernel_size
+        fan_in = np.array([len(t) * k * k for t in self.table], dtype="float32")
+        self.kernel = self.add_weight(shape=(k, k, self.links), initializer=FanInUniform(float(fan_in.mean())),
+                                      name="kernel")
+        self.bias = self.add_weight(shape=(len(self.table),), initializer="zeros", name="bias")
+
+    def call(self, x):
+        k = self.kernel_size
+        padded = ops.concatenate([ops.zeros((k, k, 1), dtype=self.kernel.dtype), self.kernel], axis=-1)
+        full = ops.take(padded, ops.convert_to_tensor(self.gather), axis=2)  # (k, k, inputs, outputs)
+        return scaled_tanh(ops.conv(x, full, padding="valid") + self.bias)
+
+    def compute_output_shape(self, input_shape):
+        n, h, w, _ = input_shape
+        k = self.kernel_size - 1
+        return (n, h - k if h else None, w - k if w else None, len(self.table))
+
+    def get_config(self):
+        return {**super().get_config(), "table": self.table, "kernel_size": self.kernel_size}
+
+
+# Stand-ins for the paper's 7x12 output codes (its Fig. 3 bitmaps are stylized characters): one
+# bitmap per digit, '#' = +1, '.' = -1, read row by row into 84 values, F6's size.
+RBF_BITMAPS = {
+    0: "....... ..###.. .#...#. .#...#. .#...#. .#...#. .#...#. .#...#. .#...#. ..###.. ....... .......",
+    1: "....... ...#... ..##... .#.#... ...#... ...#... ...#... ...#... ...#... .#####. ....... .......",
+    2: "....... ..###.. .#...#. .....#. .....#. ....#.. ...#... ..#.... .#..... .#####. ....... .......",
+    3: "....... .####.. .....#. .....#. .....#. ..###.. .....#. .....#. .....#. .####.. ....... .......",
+    4: "....... ....#.. ...##.. ..#.#.. .#..#.. #...#.. ######. ....#.. ....#.. ....#.. ....... .......",
+    5: "....... .#####. .#..... .#..... .####.. .....#. .....#. .....#. .#...#. ..###.. ....... .......",
+    6: "....... ...##.. ..#.... .#..... .#..... .####.. .#...#. .#...#. .#...#. ..###.. ....... .......",
+    7: "....... .#####. .....#. ....#.. ....#.. ...#... ...#... ..#.... ..#.... ..#.... ....... .......",
+    8: "....... ..###.. .#...#. .#...#. .#...#. ..###.. .#...#. .#...#. .#...#. ..###.. ....... .......",
+    9: "....... ..###.. .#...#. .#...#. .#...#. ..####. .....#. .....#. ....#.. ..##... ....... .......",
+}
+
+
+def rbf_codes():
+    """The 10 x 84 matrix of +-1 output codes, one row per digit."""
+    return np.array([[1.0 if ch == "#" else -1.0 for ch in RBF_BITMAPS[d].replace(" ", "")]
+                     for d in range(10)], dtype="float32")
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class EuclideanRBF(keras.layers.Layer):
+    """OUTPUT: unit i computes y_i = sum_j (x_j - w_ij)^2, the squared distance from F6's output to
+    digit i's fixed code. The smaller y_i, the likelier digit i. Not trained (the paper's choice)."""
+
+    def build(self, input_shape):
+        self.codes = self.add_weight(shape=(10, input_shape[-1]), trainable=False, name="codes",
+                                     initializer=keras.initializers.Constant(rbf_codes()))
+
+    def call(self, x):
+        return ops.sum(ops.square(ops.expand_dims(x, 1) - self.codes), axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], 10)
