@@ -25,7 +25,7 @@ class TrainConfig:
     batch_size: int = 128
     learning_rate: float = 2e-3
     optimizer: str = "adam"  # or "sgd" (with momentum 0.9)
-    schedule: str = "cosine"  # learning rate decayed to 0 over the run, or "constant"
+    schedule: str = "cosine"  # decayed to 0 over the run; "paper" (1998 steps) or "constant"
     early_stopping: int | None = None  # stop after this many epochs without a better val_loss
     seed: int = 0
     deterministic: bool = False  # TensorFlow: identical reruns with the same seed, but slower
