@@ -18,8 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import data
-
-BACKENDS = ("tensorflow", "jax", "torch")
+from .backend import BACKENDS
 
 
 def epoch_timer(test=None, target=0.99):
