@@ -72,7 +72,7 @@ def measure_backend(batch_size=128, epochs=3, accuracy_run=True, subset=None, da
     mnist = data.load_mnist(data_dir)
     (x_train, y_train), (x_test, y_test) = mnist
     (x_fit, y_fit), _ = data.split_validation(x_train, y_train)
-    x_fit, y_fit = data.add_channel_axis(x_fit[:subset]), y_fit[:subset]
+    x_fit, y_fit = data.add_channel_axis(x_fit[:subset]), training.one_hot(y_fit[:subset])
     config = training.TrainConfig(batch_size=batch_size, epochs=epochs, verbose=0)
     backend.seed_everything(config.seed, config.deterministic)
     model = models.build_lenet5()

@@ -149,3 +149,46 @@ def plot_bars(values, ylabel, title=None, fmt="{:.2%}", ylim=None):
     ax.set(ylabel=ylabel, title=title, ylim=ylim)
     fig.tight_layout()
     return fig
+
+
+def plot_ablation(results):
+    """Test accuracy per ablation step: each seed as a dot, the mean +- std as a bar."""
+    steps = results["steps"]
+    fig, ax = plt.subplots(figsize=(1.6 * len(steps) + 1.5, 3.4))
+    x = np.arange(len(steps))
+    means = [100 * s["mean"] for s in steps]
+    ax.bar(x, means, yerr=[100 * s["std"] for s in steps], capsize=4, color="C0", alpha=0.6)
+    for i, s in enumerate(steps):
+        ax.plot([i] * len(s["test_accuracy"]), 100 * np.array(s["test_accuracy"]), "k.", ms=5)
+        ax.text(i, means[i] + 0.06, f"{means[i]:.2f}", ha="center", fontsize=8)
+    low = min(min(s["test_accuracy"]) for s in steps) * 100
+    ax.set(xticks=x, ylim=(low - 0.15, 100), ylabel="test accuracy (%)",
+           title=f"Each improvement added to LeNet-5 ({len(results['seeds'])} seeds, {results['backend']})")
+    ax.set_xticklabels([s["step"] for s in steps], rotation=15, ha="right", fontsize=8)
+    ax.axhline(99.5, color="gray", lw=0.8, ls="--")
+    fig.tight_layout()
+    return fig
+
+
+def plot_connection_table(matrix):
+    """The 1998 paper's Table I as a heat map: which input maps (rows) each C3 map (columns) reads."""
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.imshow(matrix, cmap="Greys", vmin=0, vmax=1.4)
+    ax.set(xticks=range(matrix.shape[1]), yticks=range(matrix.shape[0]), xlabel="C3 feature map",
+           ylabel="S2 feature map", title="C3's connections (Table I)")
+    ax.set_xticks(np.arange(matrix.shape[1] + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(matrix.shape[0] + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", lw=1.5)
+    ax.tick_params(which="minor", length=0)
+    fig.tight_layout()
+    return fig
+
+
+def plot_rbf_codes(codes, shape=(12, 7)):
+    """The OUTPUT layer's fixed +-1 codes, one 7x12 bitmap per digit (the paper's Fig. 3)."""
+    fig, axes = _grid(len(codes), ncols=10, size=0.9)
+    for digit, (ax, code) in enumerate(zip(axes, codes)):
+        ax.imshow(np.reshape(code, shape), cmap="gray_r", vmin=-1, vmax=1)
+        ax.set_title(str(digit), fontsize=9)
+    fig.tight_layout()
+    return fig

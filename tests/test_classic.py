@@ -71,6 +71,18 @@ def test_rbf_codes_and_penalties():
     assert penalties.argmin() == 3 and penalties[0, 3] == 0
 
 
+def test_initialization_rules():
+    """The paper's +-2.4/F, and LeCun's +-sqrt(3/F) (the default, since the paper's under-fits with Adam)."""
+    paper = np.abs(keras.ops.convert_to_numpy(layers.FanInUniform(25)((2000,))))
+    lecun = np.abs(keras.ops.convert_to_numpy(layers.FanInUniform(25, "lecun")((2000,))))
+    assert 0.09 < paper.max() <= 2.4 / 25 and 0.33 < lecun.max() <= (3 / 25) ** 0.5
+    assert layers.FanInUniform.from_config(layers.FanInUniform(25, "lecun").get_config()).rule == "lecun"
+    with pytest.raises(ValueError, match="Unknown rule"):
+        layers.FanInUniform(25, "he")
+    weights = models.build_classic_lenet5(init="paper").get_layer("C1").kernel
+    assert np.abs(keras.ops.convert_to_numpy(weights)).max() <= 2.4 / 25
+
+
 def test_scaling_maps_background_and_ink(classic):
     probe = keras.Model(classic.inputs, classic.get_layer("scale").output)
     out = keras.ops.convert_to_numpy(probe(np.full((1, 28, 28, 1), 255, dtype="float32")))

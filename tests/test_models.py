@@ -40,7 +40,33 @@ def test_layers_shapes_and_parameter_counts(api):
 
 
 def test_builders_return_uncompiled_models():
-    assert not models.build_lenet5().compiled
+    assert not any(models.build_model(name).compiled for name in models.MODELS)
+
+
+@pytest.mark.parametrize("api", ["sequential", "functional"])
+def test_improved_keeps_lenets_shape_and_size(api):
+    """Same conv/dense sizes as LeNet-5, plus batch norm (4 x 2 x channels, half of it trainable)."""
+    model = models.build_improved_lenet5(api)
+    names = [layer.name for layer in model.layers]
+    for name in ["rotate", "shift", "zoom", "C1_bn", "C5_dropout", "F6_dropout"]:
+        assert name in names
+    sizes = {name: model.get_layer(name).count_params() for name in ["C3", "C5", "F6", "OUTPUT"]}
+    assert sizes == {"C3": 2416, "C5": 48120, "F6": 10164, "OUTPUT": 850}
+    assert model.count_params() == 61706 + 4 * (6 + 16 + 120 + 84) <= 100_000
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    assert trainable == 61706 + 2 * (6 + 16 + 120 + 84) == 62158
+
+
+def test_improved_augments_in_training_only(images):
+    """Augmentation and dropout change training outputs; inference is deterministic."""
+    model = models.build_improved_lenet5()
+    x = images.astype("float32")
+
+    def run(training):
+        return keras.ops.convert_to_numpy(keras.ops.stop_gradient(model(x, training=training)))
+
+    assert_same_predictions(run(False), run(False))
+    assert not np.allclose(run(True), run(True))
 
 
 def test_sequential_and_functional_are_the_same_network(images):
@@ -90,9 +116,9 @@ def test_unknown_names_are_refused():
         models.build_lenet5("subclassed")
 
 
-@pytest.mark.parametrize("api", ["sequential", "functional"])
-def test_keras_file_round_trip(tmp_path, images, api):
-    model = models.build_lenet5(api)
+@pytest.mark.parametrize("name,api", [("lenet5", "sequential"), ("lenet5", "functional"), ("improved", "sequential")])
+def test_keras_file_round_trip(tmp_path, images, name, api):
+    model = models.build_model(name, api)
     path = tmp_path / "model.keras"
     training.save_model(model, path)
     assert os.listdir(tmp_path) == ["model.keras"]  # no temporary file left behind

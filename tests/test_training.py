@@ -38,9 +38,21 @@ def test_evaluate_model_matches_keras_evaluate(quick_run, mnist):
     model, _ = quick_run
     x, y = mnist[1][0][:2000], mnist[1][1][:2000]
     ours = training.evaluate_model(model, x, y)
-    loss, accuracy = model.evaluate(data.add_channel_axis(x), y, verbose=0)
+    loss, accuracy = model.evaluate(data.add_channel_axis(x), training.one_hot(y), verbose=0)
     assert ours["test_accuracy"] == pytest.approx(accuracy, abs=1e-6)
     assert ours["test_loss"] == pytest.approx(loss, rel=1e-3)
+
+
+def test_one_hot_labels():
+    np.testing.assert_array_equal(training.one_hot(np.array([0, 9, 3])).argmax(axis=1), [0, 9, 3])
+    assert training.one_hot(np.array([5])).sum() == 1.0
+
+
+def test_label_smoothing_reaches_the_loss():
+    config = training.TrainConfig(label_smoothing=0.1)
+    model = training.compile_model(keras.Sequential([keras.Input((3,)), keras.layers.Dense(10, activation="softmax")]),
+                                   config, steps_per_epoch=1)
+    assert model.loss.get_config()["label_smoothing"] == 0.1
 
 
 def test_same_seed_same_metrics(mnist):
