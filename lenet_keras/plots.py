@@ -160,7 +160,7 @@ def plot_ablation(results):
     ax.bar(x, means, yerr=[100 * s["std"] for s in steps], capsize=4, color="C0", alpha=0.6)
     for i, s in enumerate(steps):
         ax.plot([i] * len(s["test_accuracy"]), 100 * np.array(s["test_accuracy"]), "k.", ms=5)
-        ax.text(i, means[i] + 0.06, f"{means[i]:.2f}", ha="center", fontsize=8)
+        ax.text(i + 0.08, means[i] + 100 * s["std"] + 0.03, f"{means[i]:.2f}", ha="left", fontsize=8)
     low = min(min(s["test_accuracy"]) for s in steps) * 100
     ax.set(xticks=x, ylim=(low - 0.15, 100), ylabel="test accuracy (%)",
            title=f"Each improvement added to LeNet-5 ({len(results['seeds'])} seeds, {results['backend']})")

@@ -88,6 +88,14 @@ def test_figures_have_the_right_panels():
     assert len(visible_axes(plots.plot_filters(rng.normal(size=(5, 5, 1, 6)), ncols=6))) == 6
     assert len(visible_axes(plots.plot_feature_maps(rng.normal(size=(10, 10, 16))))) == 16
     assert len(plots.plot_bars({"a": 0.5, "b": 0.7}, ylabel="x").axes[0].patches) == 2
+    table = np.zeros((6, 16), dtype=int)
+    assert plots.plot_connection_table(table).axes[0].images[0].get_array().shape == (6, 16)
+    assert len(visible_axes(plots.plot_rbf_codes(np.ones((10, 84))))) == 10
+    ablation = {"backend": "x", "seeds": [0, 1], "steps": [
+        {"step": "a", "test_accuracy": [0.99, 0.991], "mean": 0.9905, "std": 0.0007},
+        {"step": "b", "test_accuracy": [0.995, 0.996], "mean": 0.9955, "std": 0.0007}]}
+    ax = plots.plot_ablation(ablation).axes[0]
+    assert len(ax.patches) == 2 and [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
 
 
 def test_plots_never_show(monkeypatch):
