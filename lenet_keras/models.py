@@ -48,12 +48,13 @@ def preprocessing_layer(kind="standardize"):
     return layers.Rescaling(scale=scale, offset=offset, name=kind)
 
 
-def augmentation_layers():
-    """Small random rotations, shifts and zooms of raw images; active in training only, identity at
-    inference. Uncovered pixels are filled with 0, MNIST's background."""
-    return [layers.RandomRotation(0.04, fill_mode="constant", name="rotate"),
-            layers.RandomTranslation(0.1, 0.1, fill_mode="constant", name="shift"),
-            layers.RandomZoom(0.1, fill_mode="constant", name="zoom")]
+def augmentation_layers(rotation=0.04, shift=0.1, zoom=0.1):
+    """Random rotations (a fraction of a full turn), shifts and zooms (fractions of the image size)
+    of raw images; active in training only, identity at inference. Uncovered pixels are filled
+    with 0, MNIST's background."""
+    return [layers.RandomRotation(rotation, fill_mode="constant", name="rotate"),
+            layers.RandomTranslation(shift, shift, fill_mode="constant", name="shift"),
+            layers.RandomZoom(zoom, fill_mode="constant", name="zoom")]
 
 
 def lenet5_layers(activation="relu", pooling="max", preprocessing="standardize",

@@ -1,0 +1,74 @@
+"""Your own digits: photos and scans become MNIST-style 28x28 images; bad files get a sentence."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from lenet_keras import digits
+from lenet_keras.errors import UserError
+
+
+def photographed(digit, rng, invert=False):
+    """An MNIST digit re-photographed: enlarged, off-centre, dark ink on unevenly lit, noisy paper."""
+    big = np.asarray(Image.fromarray(digit).resize((120, 120), Image.Resampling.BICUBIC), dtype="float32") / 255
+    canvas = np.zeros((200, 240), dtype="float32")
+    top, left = rng.integers(0, 80), rng.integers(0, 120)
+    canvas[top:top + 120, left:left + 120] = big
+    paper = 0.9 - 0.35 * np.linspace(0, 1, 240)[None, :] * np.linspace(0.3, 1, 200)[:, None]
+    photo = np.clip(paper - 0.6 * canvas + rng.normal(0, 0.04, canvas.shape), 0, 1)
+    return 1 - photo if invert else photo
+
+
+@pytest.mark.parametrize("invert", [False, True])
+def test_photographed_digit_comes_back_like_mnist(mnist, invert):
+    digit = mnist[1][0][0]  # a 7
+    out = digits.mnist_style(photographed(digit, np.random.default_rng(0), invert))
+    assert out.shape == (28, 28) and out.dtype == np.uint8
+    rows, cols = np.flatnonzero(out.any(axis=1)), np.flatnonzero(out.any(axis=0))
+    assert max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 == 20  # fits 20x20, the longer side 20
+    cy, cx = _centre_of_mass(out)
+    assert abs(cy - 14) <= 1 and abs(cx - 14) <= 1
+    overlap = np.logical_and(out > 64, digit > 64).sum() / np.logical_or(out > 64, digit > 64).sum()
+    assert overlap > 0.5  # the same strokes where MNIST has them
+
+
+def _centre_of_mass(image):
+    ys, xs = np.indices(image.shape)
+    return (ys * image).sum() / image.sum(), (xs * image).sum() / image.sum()
+
+
+def test_specks_of_dirt_are_dropped():
+    grey = np.ones((100, 100), dtype="float32")
+    grey[30:70, 45:52] = 0.0  # a "1"
+    grey[5:7, 90:92] = 0.0  # dirt far away
+    steps = digits.preparation_steps(grey)
+    assert steps["cropped"].shape == (40, 7)  # the dirt did not stretch the bounding box
+
+
+def test_otsu_splits_two_groups():
+    values = np.concatenate([np.full(100, 0.1), np.full(50, 0.8)])
+    assert 0.1 <= digits.otsu_threshold(values) < 0.8
+
+
+def test_blank_image_is_refused():
+    with pytest.raises(UserError, match="No digit found"):
+        digits.mnist_style(np.ones((50, 50), dtype="float32"))
+
+
+def test_bad_files_are_refused(tmp_path):
+    with pytest.raises(UserError, match="does not exist"):
+        digits.read_grey(tmp_path / "missing.png")
+    (tmp_path / "empty.png").write_bytes(b"")
+    with pytest.raises(UserError, match="is empty"):
+        digits.read_grey(tmp_path / "empty.png")
+    (tmp_path / "notes.png").write_text("not an image")
+    with pytest.raises(UserError, match="not an image"):
+        digits.read_grey(tmp_path / "notes.png")
+
+
+def test_reads_colour_jpeg_as_grey(tmp_path):
+    rgb = np.zeros((30, 40, 3), dtype=np.uint8)
+    rgb[..., 0] = 255
+    Image.fromarray(rgb).save(tmp_path / "red.jpg")
+    grey = digits.read_grey(tmp_path / "red.jpg")
+    assert grey.shape == (30, 40) and grey.dtype == np.float32 and 0.2 < grey.mean() < 0.4
