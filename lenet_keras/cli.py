@@ -17,6 +17,7 @@ examples:
   python -m lenet_keras train                          # 10 epochs, saves lenet5.keras
   python -m lenet_keras --backend jax train --epochs 3
   python -m lenet_keras evaluate lenet5.keras
+  python -m lenet_keras predict lenet5.keras my_digit.png
   python -m lenet_keras train --model improved --output improved.keras
 """
 
@@ -80,6 +81,13 @@ def build_parser():
     evaluate = commands.add_parser("evaluate", parents=[common], help="score a saved model on the test set",
                                    description="Score a saved .keras model on MNIST's 10,000 test images.")
     evaluate.add_argument("model_file", type=Path, metavar="MODEL.keras", help="a model saved by train")
+
+    predict = commands.add_parser("predict", parents=[common], help="read your own digits from image files",
+                                  description="Predict the digit in each PNG or JPEG file: any size, colour or grey, "
+                                  "dark ink on light paper or light on dark. Each image is prepared as MNIST's "
+                                  "digits were (background removed, cropped, scaled to 20x20, centred by mass).")
+    predict.add_argument("model_file", type=Path, metavar="MODEL.keras", help="a model saved by train")
+    predict.add_argument("images", type=Path, nargs="+", metavar="IMAGE", help="image files, one digit each")
 
     bench = commands.add_parser("benchmark", parents=[common], help="measure training speed against plain PyTorch",
                                 description="Measure training and inference speed, time to 99%% test accuracy "
@@ -145,6 +153,14 @@ def run(args):
                                          epochs=args.epochs, accuracy_run=not args.skip_accuracy,
                                          data_dir=args.data_dir)
         print(benchmark.format_table(report))
+    elif args.command == "predict":
+        from . import digits
+
+        model = training.load_model(args.model_file)
+        report = digits.predict_files(model, args.images)
+        for r in report:
+            others = ", ".join(f"{t['digit']} {t['probability']:.1%}" for t in r["top3"][1:])
+            print(f"{r['file']}: {r['digit']} ({r['probability']:.1%}; then {others})")
     elif args.command == "ablation":
         from . import ablation, plots
 

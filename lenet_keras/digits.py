@@ -12,6 +12,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 from scipy import ndimage
 
+from . import analysis
 from .errors import UserError
 
 
@@ -38,7 +39,7 @@ def ink(grey):
     """
     if np.median(grey) < 0.5:  # mostly dark: light ink on dark paper
         grey = 1.0 - grey
-    size = max(3, min(grey.shape) // 4) | 1
+    size = max(3, min(grey.shape) // 2) | 1  # wide enough that ink is a minority in every window
     small = max(1, min(grey.shape) // 64)  # filter a reduced copy: the background varies slowly
     reduced = grey[::small, ::small]
     background = ndimage.median_filter(reduced, size=max(3, size // small | 1), mode="nearest")
@@ -107,3 +108,13 @@ def preparation_steps(grey):
 def mnist_style(grey):
     """A grey image of one digit (H, W, 0-1) as MNIST would have it: (28, 28) uint8, ink 255."""
     return preparation_steps(grey)["28x28"]
+
+
+def predict_files(model, paths):
+    """Predict the digit in each image file; return one JSON-ready dict per file, in order:
+    {"file", "digit", "probability", "top3": [{"digit", "probability"}, ...]}."""
+    images = np.stack([mnist_style(read_grey(path)) for path in paths])[..., None]
+    best, chances = analysis.top_k(np.asarray(model.predict(images, verbose=0)), k=3)
+    return [{"file": str(path), "digit": int(d[0]), "probability": float(p[0]),
+             "top3": [{"digit": int(di), "probability": float(pi)} for di, pi in zip(d, p)]}
+            for path, d, p in zip(paths, best, chances)]

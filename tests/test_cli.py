@@ -8,6 +8,7 @@ import sys
 import keras
 import pytest
 
+from lenet_keras import models, training
 from lenet_keras.backend import device_name
 from lenet_keras.cli import main
 
@@ -71,7 +72,14 @@ def user_mistakes(tmp_path):
     not_a_model.write_text("hello")
     a_file = tmp_path / "file.txt"
     a_file.write_text("x")
+    model_file = tmp_path / "untrained.keras"
+    training.save_model(models.build_lenet5(), model_file)
+    (tmp_path / "empty.png").write_bytes(b"")
     return [
+        (["predict", str(model_file), str(tmp_path / "missing.png")], "does not exist"),
+        (["predict", str(model_file), str(tmp_path / "empty.png")], "is empty"),
+        (["predict", str(model_file), str(a_file)], "is not an image"),
+        (["predict", str(not_a_model), str(a_file)], "is not a readable Keras model"),
         (["evaluate", str(tmp_path / "missing.keras")], "does not exist"),
         (["evaluate", str(not_a_model)], "is not a readable Keras model"),
         (["train", "--output", str(tmp_path / "no" / "such" / "m.keras")], "does not exist: create it first"),
@@ -96,3 +104,27 @@ def test_unknown_backend_in_environment():
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == \
         "error: Unknown backend 'theano': choose tensorflow, jax or torch."
+
+
+def test_predict_prints_and_reports_each_file(tmp_path, capsys, mnist):
+    """Digits saved as PNG (light on dark, MNIST's own) and JPEG (dark on light, enlarged) come back."""
+    from PIL import Image
+
+    model_file = tmp_path / "m.keras"
+    assert main(["train", "--epochs", "1", "--subset", "3000", "--output", str(model_file)]) == 0
+    (x, y) = mnist[1]
+    files = []
+    for i in range(4):
+        image = Image.fromarray(x[i]) if i % 2 else Image.fromarray(255 - x[i]).resize((90, 90)).convert("RGB")
+        files.append(tmp_path / f"digit{i}.{'png' if i % 2 else 'jpg'}")
+        image.save(files[-1])
+    capsys.readouterr()
+    assert main(["predict", str(model_file), *map(str, files), "--report", str(tmp_path / "p.json")]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith(str(tmp_path))]
+    assert len(lines) == 4
+    report = json.loads((tmp_path / "p.json").read_text())
+    assert [r["file"] for r in report] == list(map(str, files))
+    assert [r["digit"] for r in report] == y[:4].tolist()
+    for r in report:
+        assert len(r["top3"]) == 3 and r["top3"][0]["digit"] == r["digit"]
+        assert r["probability"] == r["top3"][0]["probability"] >= r["top3"][1]["probability"]
