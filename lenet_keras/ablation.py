@@ -1,5 +1,5 @@
-"""What each improvement buys: LeNet-5, then batch normalization, dropout, augmentation and label
-smoothing added one at a time, each step trained with several seeds.
+"""What each improvement buys: LeNet-5, then batch normalization, dropout, augmentation, label
+smoothing and wider convolutions added one at a time, each step trained with several seeds.
 
     python -m lenet_keras ablation [--seeds 3] [--report benchmarks/ablation.json]
 
@@ -13,20 +13,19 @@ import numpy as np
 
 from . import backend, data, models, training
 
-LABELS = {"batch_norm": "+ batch normalization", "dropout": "+ dropout", "augment": "+ augmentation",
-          "label_smoothing": "+ label smoothing"}
-
-
 def ablation_steps():
-    """The steps as (label, model options, label smoothing); each keeps the improvements before it.
-    The last step is the improved model with its recipe."""
-    smoothing = training.recipe("improved").label_smoothing
-    steps, options = [("LeNet-5", {}, 0.0)], {}
-    for name, value in models.IMPROVEMENTS.items():
-        options = {**options, name: value}
-        steps.append((LABELS[name], options, 0.0))
-    steps.append((LABELS["label_smoothing"], options, smoothing))
-    return steps
+    """The steps as (label, model options, label smoothing), each adding one change to the one
+    before; the last is the improved model with its recipe."""
+    improved, smoothing = models.IMPROVEMENTS, training.recipe("improved").label_smoothing
+    batch_norm = {"batch_norm": improved["batch_norm"]}
+    dropout = {**batch_norm, "dropout": improved["dropout"]}
+    augment = {**dropout, "augment": improved["augment"]}
+    return [("LeNet-5", {}, 0.0),
+            ("+ batch normalization", batch_norm, 0.0),
+            ("+ dropout", dropout, 0.0),
+            ("+ augmentation", augment, 0.0),
+            ("+ label smoothing", augment, smoothing),
+            ("+ wider C1, C3", improved, smoothing)]
 
 
 def run_ablation(seeds=(0, 1, 2), epochs=None, subset=None, mnist=None, data_dir=None, log=print):

@@ -48,10 +48,11 @@ def preprocessing_layer(kind="standardize"):
     return layers.Rescaling(scale=scale, offset=offset, name=kind)
 
 
-def augmentation_layers(rotation=0.04, shift=0.1, zoom=0.1):
-    """Random rotations (a fraction of a full turn), shifts and zooms (fractions of the image size)
-    of raw images; active in training only, identity at inference. Uncovered pixels are filled
-    with 0, MNIST's background."""
+def augmentation_layers(rotation=0.02, shift=0.05, zoom=0.05):
+    """Random rotations (a fraction of a full turn: 0.02 is up to 7 degrees), shifts and zooms
+    (fractions of the image size) of raw images; active in training only, identity at inference.
+    Uncovered pixels are filled with 0, MNIST's background. MNIST's digits are already centred and
+    sized, so small distortions are best: twice these cost the improved model 0.2 points."""
     return [layers.RandomRotation(rotation, fill_mode="constant", name="rotate"),
             layers.RandomTranslation(shift, shift, fill_mode="constant", name="shift"),
             layers.RandomZoom(zoom, fill_mode="constant", name="zoom")]
@@ -108,14 +109,15 @@ def build_lenet5(api="sequential", name="lenet5", **options):
     raise ValueError(f"Unknown api {api!r}: use 'sequential' or 'functional'.")
 
 
-# What the improved LeNet adds to LeNet-5, in the order the ablation (ablation.py) adds them.
-IMPROVEMENTS = {"batch_norm": True, "dropout": 0.25, "augment": True}
+# What the improved LeNet changes in LeNet-5, in the order the ablation (ablation.py) adds them;
+# label smoothing, the other improvement, is in its training recipe.
+IMPROVEMENTS = {"batch_norm": True, "dropout": 0.1, "augment": True, "widths": (16, 24, 120, 84)}
 
 
 def build_improved_lenet5(api="sequential"):
-    """Return the uncompiled improved LeNet-5: LeNet-5's layers and sizes plus batch normalization,
-    dropout and data augmentation (62,158 trainable parameters). Train it with
-    `training.recipe("improved")`, which adds label smoothing and a longer cosine schedule."""
+    """Return the uncompiled improved LeNet-5: LeNet-5's layers plus batch normalization, dropout
+    and data augmentation, with C1 and C3 widened to 16 and 24 maps (94,150 parameters, 93,662
+    trainable). Train it with `training.recipe("improved")`: label smoothing, 20 epochs."""
     return build_lenet5(api=api, name="lenet5_improved", **IMPROVEMENTS)
 
 

@@ -45,16 +45,18 @@ def test_builders_return_uncompiled_models():
 
 @pytest.mark.parametrize("api", ["sequential", "functional"])
 def test_improved_keeps_lenets_shape_and_size(api):
-    """Same conv/dense sizes as LeNet-5, plus batch norm (4 x 2 x channels, half of it trainable)."""
+    """LeNet-5's layers, C1 and C3 widened to 16 and 24 maps, plus batch norm: under 100k parameters."""
     model = models.build_improved_lenet5(api)
     names = [layer.name for layer in model.layers]
     for name in ["rotate", "shift", "zoom", "C1_bn", "C5_dropout", "F6_dropout"]:
         assert name in names
-    sizes = {name: model.get_layer(name).count_params() for name in ["C3", "C5", "F6", "OUTPUT"]}
-    assert sizes == {"C3": 2416, "C5": 48120, "F6": 10164, "OUTPUT": 850}
-    assert model.count_params() == 61706 + 4 * (6 + 16 + 120 + 84) <= 100_000
+    assert names.index("zoom") < names.index("standardize")  # augment raw pixels, then scale
+    sizes = {name: model.get_layer(name).count_params() for name in ["C1", "C3", "C5", "F6", "OUTPUT"]}
+    assert sizes == {"C1": 16 * 26, "C3": 24 * (25 * 16 + 1), "C5": 120 * (25 * 24 + 1), "F6": 10164, "OUTPUT": 850}
+    batch_norm = 16 + 24 + 120 + 84
+    assert model.count_params() == sum(sizes.values()) + 4 * batch_norm == 94150 <= 100_000
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    assert trainable == 61706 + 2 * (6 + 16 + 120 + 84) == 62158
+    assert trainable == sum(sizes.values()) + 2 * batch_norm == 93662
 
 
 def test_improved_augments_in_training_only(images):
