@@ -127,7 +127,7 @@ def rbf_probabilities(penalties):
     return keras.ops.softmax(-penalties, axis=-1)
 
 
-def build_classic_lenet5(init="lecun"):
+def build_classic_lenet5(init="lecun", augment=True):
     """Return the uncompiled 1998 LeNet-5: 60,000 trainable parameters, as in the paper.
 
         layer   output     trainable parameters
@@ -146,7 +146,13 @@ def build_classic_lenet5(init="lecun"):
     is the paper's +-2.4/F, tuned for its second-order optimizer; with Adam it under-fits (97.7%
     test accuracy, 98% on the training set after 20 epochs), so the default is LeCun's +-sqrt(3/F).
     The paper trains with its MAP criterion (eq. 9); cross-entropy on softmax(-penalties) is that
-    criterion without its constant j, which only matters when all penalties are large.
+    criterion without its constant j, which only matters when all penalties are large (the full
+    criterion with j = 1 gave the same 98.8%).
+
+    `augment` distorts the training images (small rotations, shifts, zooms; layers that do nothing
+    at inference), as in the paper's own best LeNet-5 run (0.8% test error with distortions, 0.95%
+    without). Without them this network, trained with Adam, stops at 1.2-1.3% test error (training
+    error 0); with them it reaches 0.9%.
     """
     squash = lenet_layers.scaled_tanh
 
@@ -155,6 +161,7 @@ def build_classic_lenet5(init="lecun"):
 
     return keras.Sequential([
         keras.Input(INPUT_SHAPE, name="image"),
+        *(augmentation_layers() if augment else []),
         layers.ZeroPadding2D(2, name="pad"),
         layers.Rescaling(scale=1.275 / 255.0, offset=-0.1, name="scale"),
         layers.Conv2D(6, 5, activation=squash, kernel_initializer=fan_in(25), name="C1"),

@@ -83,6 +83,12 @@ def test_initialization_rules():
     assert np.abs(keras.ops.convert_to_numpy(weights)).max() <= 2.4 / 25
 
 
+def test_distortions_come_first_and_are_optional(classic):
+    assert [layer.name for layer in classic.layers][:4] == ["rotate", "shift", "zoom", "pad"]
+    plain = models.build_classic_lenet5(augment=False)
+    assert plain.layers[0].name == "pad" and plain.count_params() == classic.count_params()
+
+
 def test_scaling_maps_background_and_ink(classic):
     probe = keras.Model(classic.inputs, classic.get_layer("scale").output)
     out = keras.ops.convert_to_numpy(probe(np.full((1, 28, 28, 1), 255, dtype="float32")))
