@@ -75,6 +75,9 @@ def build_parser():
     train.add_argument("--deterministic", action="store_true",
                        help="identical reruns with the same seed on TensorFlow too (slower)")
     train.add_argument("--subset", type=positive_int, help="train on the first N images only (quick tries)")
+    train.add_argument("--checkpoint-dir", type=Path,
+                       help="save the training state there after every epoch; if training is interrupted, "
+                       "the same command resumes from the last finished epoch")
     train.add_argument("--output", type=Path, default=Path("lenet5.keras"),
                        help="where to save the trained model (default: lenet5.keras)")
 
@@ -125,6 +128,8 @@ def run(args):
     check_output_path(args.report, ".json")
     if args.command == "train":
         check_output_path(args.output, ".keras")
+        if args.checkpoint_dir and args.checkpoint_dir.exists() and not args.checkpoint_dir.is_dir():
+            raise UserError(f"--checkpoint-dir {args.checkpoint_dir} is a file, not a folder: pass a folder.")
     if args.command == "ablation":
         check_output_path(args.figure, ".png")
     if args.command == "benchmark" and args.epochs < 2:
@@ -140,6 +145,7 @@ def run(args):
         chosen = {"epochs": args.epochs, "batch_size": args.batch_size, "learning_rate": args.learning_rate}
         config = dataclasses.replace(training.recipe(args.model), api=args.api, seed=args.seed,
                                      deterministic=args.deterministic, subset=args.subset, data_dir=args.data_dir,
+                                     checkpoint_dir=args.checkpoint_dir and str(args.checkpoint_dir),
                                      **{k: v for k, v in chosen.items() if v is not None})
         model, report = training.train(config)
         training.save_model(model, args.output)

@@ -32,6 +32,7 @@ class TrainConfig:
     deterministic: bool = False  # TensorFlow: identical reruns with the same seed, but slower
     subset: int | None = None  # train on the first N training images only (quick tries, tests)
     data_dir: str | None = None
+    checkpoint_dir: str | None = None  # save the state after every epoch there, and resume from it
     verbose: int | str = "auto"  # "auto": a progress bar in a terminal, one line per epoch elsewhere
 
 
@@ -91,14 +92,22 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
     steps_per_epoch = -(-len(x_train) // config.batch_size)
     compile_model(fitted, config, steps_per_epoch, from_logits=fitted is not model)
     callbacks = list(callbacks)
+    done = 0
+    if config.checkpoint_dir:
+        Path(config.checkpoint_dir).mkdir(parents=True, exist_ok=True)
+        done = restore_checkpoint(fitted, config.checkpoint_dir)
+        if done and config.verbose:
+            print(f"resuming from {config.checkpoint_dir}: {done} of {config.epochs} epochs done", flush=True)
+        callbacks.append(epoch_checkpoint(config.checkpoint_dir))
     if config.early_stopping:
         callbacks.append(keras.callbacks.EarlyStopping(patience=config.early_stopping,
                                                        restore_best_weights=True))
 
     start = time.perf_counter()
     history = fitted.fit(data.add_channel_axis(x_train), one_hot(y_train), batch_size=config.batch_size,
-                        epochs=config.epochs, validation_data=(data.add_channel_axis(x_val), one_hot(y_val)),
-                        callbacks=callbacks, verbose=fit_verbosity(config.verbose))
+                        epochs=config.epochs, initial_epoch=done, callbacks=callbacks,
+                        validation_data=(data.add_channel_axis(x_val), one_hot(y_val)),
+                        verbose=fit_verbosity(config.verbose))
     seconds = time.perf_counter() - start
     scores = evaluate_model(model, x_test, y_test)
     report = {
@@ -110,6 +119,7 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
         "train_images": len(x_train),
         **scores,
         "seconds": round(seconds, 2),
+        "initial_epoch": done,
         "epochs_run": len(history.epoch),
         "images_per_second": round(len(x_train) * len(history.epoch) / seconds, 1),
         "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
@@ -157,23 +167,59 @@ def load_model(path):
     return model
 
 
-def save_model(model, path):
-    """Save `model` to `path` (.keras) atomically: a crash never leaves a half-written file."""
+def write_atomically(path, write, suffix):
+    """Call `write(temporary_path)` beside `path`, then rename the result to `path`: a crash, even a
+    SIGKILL, leaves the old file or the new one, never half of one. `suffix` ends the temporary
+    name (Keras insists on .keras or .weights.h5)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(suffix=".keras", prefix=f".{path.stem}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(suffix=suffix, prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
     try:
-        model.save(tmp)
+        write(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
 
 
+def save_model(model, path):
+    """Save `model` to `path` (.keras) atomically."""
+    write_atomically(path, model.save, ".keras")
+
+
 def save_json(obj, path):
     """Write `obj` as indented JSON to `path` atomically."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(suffix=".json", prefix=f".{path.stem}.", dir=path.parent)
-    with os.fdopen(fd, "w") as f:
-        json.dump(obj, f, indent=2)
-    os.replace(tmp, path)
+    write_atomically(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=2)), ".json")
+
+
+CHECKPOINT = "epoch-{:04d}.weights.h5"  # the number of epochs done
+
+
+def epoch_checkpoint(directory):
+    """A callback that saves the training state (weights and optimizer) after every epoch, atomically,
+    as DIRECTORY/epoch-NNNN.weights.h5, keeping only the latest."""
+
+    class EpochCheckpoint(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            path = Path(directory) / CHECKPOINT.format(epoch + 1)
+            write_atomically(path, self.model.save_weights, ".weights.h5")
+            for old in Path(directory).glob(CHECKPOINT.replace("{:04d}", "*")):
+                if old != path:
+                    old.unlink()
+
+    return EpochCheckpoint()
+
+
+def restore_checkpoint(model, directory):
+    """Load the latest checkpoint in `directory` into the compiled `model`; return the number of
+    epochs it had done (0 when there is none)."""
+    found = sorted(Path(directory).glob(CHECKPOINT.replace("{:04d}", "*")))
+    if not found:
+        return 0
+    model.optimizer.build(model.trainable_variables)
+    try:
+        model.load_weights(found[-1])
+    except Exception as error:  # a checkpoint of another model or setting
+        raise UserError(f"The checkpoint {found[-1]} does not fit this model ({type(error).__name__}): "
+                        "use a new --checkpoint-dir for a different model or setting.") from error
+    return int(found[-1].name.split("-")[1].split(".")[0])

@@ -2,8 +2,10 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import keras
 import pytest
@@ -86,6 +88,7 @@ def user_mistakes(tmp_path):
         (["train", "--output", str(tmp_path / "model.h5")], "must end in .keras"),
         (["train", "--report", str(tmp_path / "nowhere" / "r.json")], "does not exist"),
         (["train", "--data-dir", str(a_file)], "is not a folder"),
+        (["train", "--checkpoint-dir", str(a_file)], "is a file, not a folder"),
         (["train", "--data-dir", str(tmp_path / "empty")], "does not exist"),
     ] + ([(["evaluate", str(not_a_model), "--device", "gpu"], "no GPU")] if device_name() == "cpu" else [])
 
@@ -128,3 +131,35 @@ def test_predict_prints_and_reports_each_file(tmp_path, capsys, mnist):
     for r in report:
         assert len(r["top3"]) == 3 and r["top3"][0]["digit"] == r["digit"]
         assert r["probability"] == r["top3"][0]["probability"] >= r["top3"][1]["probability"]
+
+
+def test_training_killed_with_sigkill_resumes(tmp_path):
+    """Kill a real training run after its first checkpoint; the same command continues from there."""
+    def args(out):
+        return ["train", "--epochs", "3", "--subset", "5000", "--batch-size", "64", "--checkpoint-dir",
+                str(out / "state"), "--output", str(out / "m.keras"), "--report", str(out / "r.json")]
+
+    killed, whole = tmp_path / "killed", tmp_path / "whole"
+    killed.mkdir()
+    whole.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "lenet_keras", *args(killed)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while not list((killed / "state").glob("epoch-*.weights.h5")):
+        assert process.poll() is None and time.time() < deadline, "training ended before its first checkpoint"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done = int(next((killed / "state").glob("epoch-*.weights.h5")).name[6:10])
+    assert 1 <= done < 3 and not (killed / "m.keras").exists()
+
+    resumed = run_cli(*args(killed))
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"resuming from {killed / 'state'}: {done} of 3 epochs done" in resumed.stdout
+    report = json.loads((killed / "r.json").read_text())
+    assert report["initial_epoch"] == done and report["epochs_run"] == 3 - done
+
+    assert run_cli(*args(whole)).returncode == 0
+    uninterrupted = json.loads((whole / "r.json").read_text())
+    assert report["test_accuracy"] > 0.9
+    assert abs(report["test_accuracy"] - uninterrupted["test_accuracy"]) < 0.02
