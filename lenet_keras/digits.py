@@ -34,15 +34,17 @@ def read_grey(path):
 def ink(grey):
     """How much ink each pixel holds, 0-1: the background removed and light-on-dark made dark-on-light.
 
-    The paper's brightness varies across a photo, so the background is estimated locally (a wide
-    median filter) and subtracted, rather than one threshold for the whole image.
+    The brightness of the paper varies across a photo, so the background is estimated locally: a
+    grey-level closing with a window half the image wide erases every stroke thinner than that
+    (even bold print, which a median filter would take for paper) and keeps the slowly varying paper.
     """
     if np.median(grey) < 0.5:  # mostly dark: light ink on dark paper
         grey = 1.0 - grey
-    size = max(3, min(grey.shape) // 2) | 1  # wide enough that ink is a minority in every window
-    small = max(1, min(grey.shape) // 64)  # filter a reduced copy: the background varies slowly
+    small = max(1, min(grey.shape) // 64)  # work on a reduced copy: the background varies slowly
     reduced = grey[::small, ::small]
-    background = ndimage.median_filter(reduced, size=max(3, size // small | 1), mode="nearest")
+    window = max(3, min(reduced.shape) // 2) | 1
+    background = ndimage.grey_closing(reduced, size=window, mode="nearest")
+    background = ndimage.median_filter(background, size=5, mode="nearest")  # the closing's noise peaks
     background = ndimage.zoom(background, (grey.shape[0] / reduced.shape[0], grey.shape[1] / reduced.shape[1]),
                               order=1)[:grey.shape[0], :grey.shape[1]]
     darker = np.clip(background - grey, 0.0, None)
@@ -110,11 +112,17 @@ def mnist_style(grey):
     return preparation_steps(grey)["28x28"]
 
 
+def classify(model, greys, k=3):
+    """The k likeliest digits and their probabilities, (N, k) each, for grey images of one digit each,
+    prepared MNIST-style first."""
+    images = np.stack([mnist_style(grey) for grey in greys])[..., None]
+    return analysis.top_k(np.asarray(model.predict(images, verbose=0)), k=k)
+
+
 def predict_files(model, paths):
     """Predict the digit in each image file; return one JSON-ready dict per file, in order:
     {"file", "digit", "probability", "top3": [{"digit", "probability"}, ...]}."""
-    images = np.stack([mnist_style(read_grey(path)) for path in paths])[..., None]
-    best, chances = analysis.top_k(np.asarray(model.predict(images, verbose=0)), k=3)
+    best, chances = classify(model, [read_grey(path) for path in paths])
     return [{"file": str(path), "digit": int(d[0]), "probability": float(p[0]),
              "top3": [{"digit": int(di), "probability": float(pi)} for di, pi in zip(d, p)]}
             for path, d, p in zip(paths, best, chances)]

@@ -4,25 +4,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lenet_keras import digits
+from lenet_keras import digits, samples
 from lenet_keras.errors import UserError
-
-
-def photographed(digit, rng, invert=False):
-    """An MNIST digit re-photographed: enlarged, off-centre, dark ink on unevenly lit, noisy paper."""
-    big = np.asarray(Image.fromarray(digit).resize((120, 120), Image.Resampling.BICUBIC), dtype="float32") / 255
-    canvas = np.zeros((200, 240), dtype="float32")
-    top, left = rng.integers(0, 80), rng.integers(0, 120)
-    canvas[top:top + 120, left:left + 120] = big
-    paper = 0.9 - 0.35 * np.linspace(0, 1, 240)[None, :] * np.linspace(0.3, 1, 200)[:, None]
-    photo = np.clip(paper - 0.6 * canvas + rng.normal(0, 0.04, canvas.shape), 0, 1)
-    return 1 - photo if invert else photo
 
 
 @pytest.mark.parametrize("invert", [False, True])
 def test_photographed_digit_comes_back_like_mnist(mnist, invert):
     digit = mnist[1][0][0]  # a 7
-    out = digits.mnist_style(photographed(digit, np.random.default_rng(0), invert))
+    out = digits.mnist_style(samples.photographed(digit, np.random.default_rng(0), invert))
     assert out.shape == (28, 28) and out.dtype == np.uint8
     rows, cols = np.flatnonzero(out.any(axis=1)), np.flatnonzero(out.any(axis=0))
     assert max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 == 20  # fits 20x20, the longer side 20
@@ -72,3 +61,22 @@ def test_reads_colour_jpeg_as_grey(tmp_path):
     Image.fromarray(rgb).save(tmp_path / "red.jpg")
     grey = digits.read_grey(tmp_path / "red.jpg")
     assert grey.shape == (30, 40) and grey.dtype == np.float32 and 0.2 < grey.mean() < 0.4
+
+
+def test_bold_strokes_are_not_taken_for_background():
+    grey = np.ones((100, 100), dtype="float32")
+    grey[10:90, 35:65] = 0.0  # a "1" a third of the image wide
+    steps = digits.preparation_steps(grey)
+    assert steps["cropped"].shape == (80, 30)
+    assert steps["cropped"].min() > 0.5  # solid ink, no hole in the middle
+
+
+@pytest.mark.parametrize("make", [samples.font_digits, lambda: samples.drawn_digits(per_digit=2)])
+def test_sample_digits_are_labelled_and_prepare_like_mnist(make):
+    images, labels = make()
+    assert len(images) == len(labels) and np.array_equal(np.bincount(labels), [len(labels) // 10] * 10)
+    for image in images[::7]:
+        assert image.dtype == np.float32 and image.min() < 0.2 and image.max() > 0.8  # ink on paper
+        out = digits.mnist_style(image)
+        rows, cols = np.flatnonzero(out.any(axis=1)), np.flatnonzero(out.any(axis=0))
+        assert max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 == 20
