@@ -16,11 +16,11 @@ def _grid(n, ncols, size=1.2):
 
 
 def plot_digits(images, titles=None, ncols=10, cmap="gray_r"):
-    """A grid of images (N, H, W) or (N, H, W, 1), each with an optional title."""
-    images = np.asarray(images)
+    """A grid of images, (N, H, W) or (N, H, W, 1) or a list of any sizes, each with an optional title."""
+    images = list(images)
     fig, axes = _grid(len(images), ncols)
     for i, (ax, image) in enumerate(zip(axes, images)):
-        ax.imshow(image.squeeze(), cmap=cmap)
+        ax.imshow(np.asarray(image).squeeze(), cmap=cmap)
         if titles is not None:
             ax.set_title(str(titles[i]), fontsize=9)
     fig.tight_layout()
@@ -190,5 +190,17 @@ def plot_rbf_codes(codes, shape=(12, 7)):
     for digit, (ax, code) in enumerate(zip(axes, codes)):
         ax.imshow(np.reshape(code, shape), cmap="gray_r", vmin=-1, vmax=1)
         ax.set_title(str(digit), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_preparation(steps):
+    """Each step of `digits.preparation_steps`, left to right, titled with its name and size.
+    The photo is shown as it is; the later steps as ink (dark) on white."""
+    fig, axes = plt.subplots(1, len(steps), figsize=(1.7 * len(steps), 2.2))
+    for ax, (name, image) in zip(axes, steps.items()):
+        ax.imshow(image, cmap="gray" if name == "grey" else "gray_r", vmin=0, vmax=image.max() or 1)
+        ax.set_title(f"{name}\n{image.shape[0]}x{image.shape[1]}", fontsize=9)
+        ax.axis("off")
     fig.tight_layout()
     return fig

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from lenet_keras import analysis, plots
+from lenet_keras import analysis, digits, plots
 
 Y_TRUE = np.array([0, 0, 1, 1, 1, 2, 2, 2, 2, 3])
 Y_PRED = np.array([0, 1, 1, 1, 2, 2, 2, 1, 2, 3])
@@ -96,6 +96,11 @@ def test_figures_have_the_right_panels():
         {"step": "b", "test_accuracy": [0.995, 0.996], "mean": 0.9955, "std": 0.0007}]}
     ax = plots.plot_ablation(ablation).axes[0]
     assert len(ax.patches) == 2 and [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
+    mixed = [np.zeros((40, 30)), np.zeros((28, 28))]  # photos come in any size
+    assert len(visible_axes(plots.plot_digits(mixed, titles=["a", "b"]))) == 2
+    steps = digits.preparation_steps(np.pad(np.zeros((20, 8)), 20, constant_values=1.0))
+    fig = plots.plot_preparation(steps)
+    assert [ax.get_title().split("\n")[0] for ax in fig.axes] == list(steps)
 
 
 def test_plots_never_show(monkeypatch):
