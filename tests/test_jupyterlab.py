@@ -1,0 +1,109 @@
+"""The course as students use it: JupyterLab in a browser runs a notebook of the series.
+
+Starts `jupyter lab` on localhost with a token, opens a copy of a notebook in headless Chromium
+(driven by Playwright, as JupyterLab's own UI tests are), runs all cells from the Run menu in quick
+mode, and checks that every cell ran, none shows an error and a figure rendered. A screenshot is
+saved next to the copy (its path is printed). Needs `pip install playwright` and a Chromium
+(Debian: `apt-get install chromium`); skipped with the reason otherwise.
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "08_your_own_digits.ipynb"
+CHROMIUM = os.environ.get("LENET_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install playwright")
+pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no Chromium found: apt-get install chromium, "
+                                                     "or set LENET_CHROMIUM to its path")
+
+# Every cell in the page (no virtual scrolling), so that all prompts and outputs can be read.
+SETTINGS = {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def jupyter_lab(tmp_path):
+    """A JupyterLab server on localhost serving tmp_path/work; yields (url, token, folder)."""
+    work, settings = tmp_path / "work", tmp_path / "settings"
+    work.mkdir()
+    for name, values in SETTINGS.items():
+        path = settings / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port, token = free_port(), secrets.token_hex(16)
+    env = {**os.environ, "LENET_QUICK": "1", "JUPYTERLAB_SETTINGS_DIR": str(settings)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}"]
+        + (["--allow-root"] if os.geteuid() == 0 else []),  # CI containers run as root
+        env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "w"))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None, (tmp_path / "server.log").read_text()[-2000:]
+                time.sleep(0.5)
+        yield url, token, work
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def code_prompts(page):
+    return page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+
+
+def test_notebook_runs_in_jupyterlab(jupyter_lab):
+    url, token, work = jupyter_lab
+    shutil.copy(NOTEBOOK, work / NOTEBOOK.name)  # a copy: the committed notebook stays as it is
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/lab/tree/{NOTEBOOK.name}?token={token}")
+        page.locator(".jp-NotebookPanel .jp-Notebook-cell").first.wait_for(timeout=120_000)
+        page.get_by_text(re.compile(r"\| Idle$")).wait_for(timeout=120_000)  # the status bar: kernel ready
+
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            prompts = code_prompts(page)
+            errors = page.locator(".jp-OutputArea-output", has_text="Traceback").count()
+            if errors or (prompts and all(t.strip("[]: ").isdigit() for t in prompts)):
+                break
+            time.sleep(1)
+        page.screenshot(path=str(work / "jupyterlab.png"), full_page=True)
+        print("screenshot:", work / "jupyterlab.png")
+        figures = page.locator(".jp-RenderedImage img").count()
+        page.keyboard.press("Control+s")
+        page.get_by_text(re.compile("Saving completed")).wait_for(timeout=30_000)
+        browser.close()
+
+    assert errors == 0, "a cell shows an error"
+    assert all(t.strip("[]: ").isdigit() for t in prompts), f"not every cell ran in time: {prompts}"
+    assert figures >= 3, f"only {figures} figures rendered"
+    saved = json.loads((work / NOTEBOOK.name).read_text())  # what the browser saved after the run
+    cells = [c for c in saved["cells"] if c["cell_type"] == "code"]
+    assert all(c["execution_count"] for c in cells)
+    assert not [o for c in cells for o in c["outputs"] if o["output_type"] == "error"]
+    assert any("image/png" in o.get("data", {}) for c in cells for o in c["outputs"])
