@@ -23,6 +23,8 @@ inputs, so it is a dense layer, and we write it as one (Flatten, then Dense): sa
 same function, and about 20% faster training on TensorFlow and JAX (benchmarks/README.md).
 """
 
+import math
+
 import keras
 from keras import layers
 
@@ -183,6 +185,11 @@ def fitting_model(model):
     if model.layers[-1].name != "probabilities":
         return model
     return keras.Model(model.inputs, -model.get_layer("OUTPUT").output, name=f"{model.name}_logits")
+
+
+def count_trainable(layer):
+    """How many trainable parameters a layer or model has (count_params() also counts frozen ones)."""
+    return sum(math.prod(w.shape) for w in layer.trainable_weights)
 
 
 def feature_maps(model, layer_name, images):

@@ -18,13 +18,9 @@ def classic():
     return models.build_classic_lenet5()
 
 
-def trainable(layer):
-    return sum(int(np.prod(w.shape)) for w in layer.trainable_weights)
-
-
 def test_trainable_parameters_per_layer_as_in_the_paper(classic):
-    assert {name: trainable(classic.get_layer(name)) for name in PAPER_COUNTS} == PAPER_COUNTS
-    assert sum(trainable(layer) for layer in classic.layers) == 60000
+    assert {name: models.count_trainable(classic.get_layer(name)) for name in PAPER_COUNTS} == PAPER_COUNTS
+    assert sum(models.count_trainable(layer) for layer in classic.layers) == 60000
     assert classic.get_layer("OUTPUT").count_params() == 840  # fixed codes, not trained
 
 

@@ -55,7 +55,7 @@ def test_improved_keeps_lenets_shape_and_size(api):
     assert sizes == {"C1": 16 * 26, "C3": 24 * (25 * 16 + 1), "C5": 120 * (25 * 24 + 1), "F6": 10164, "OUTPUT": 850}
     batch_norm = 16 + 24 + 120 + 84
     assert model.count_params() == sum(sizes.values()) + 4 * batch_norm == 94150 <= 100_000
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    trainable = models.count_trainable(model)
     assert trainable == sum(sizes.values()) + 2 * batch_norm == 93662
 
 
