@@ -13,6 +13,7 @@ import numpy as np
 
 from . import backend, data, models, training
 
+
 def ablation_steps():
     """The steps as (label, model options, label smoothing), each adding one change to the one
     before; the last is the improved model with its recipe."""

@@ -64,7 +64,7 @@ def build_parser():
                                 description="Train a model on MNIST, score it on the test set, save it.")
     train.add_argument("--model", default="lenet5", choices=["lenet5", "classic", "improved"],
                        help="lenet5 (modern, the default), classic (the 1998 paper's, 60,000 parameters) "
-                       "or improved (batch norm, dropout, augmentation, label smoothing: 99.5%%+)")
+                       "or improved (batch norm, dropout, augmentation, label smoothing, wider C1/C3: 99.5%%+)")
     train.add_argument("--api", default="sequential", choices=["sequential", "functional"],
                        help="Keras API used to build it (same network either way)")
     train.add_argument("--epochs", type=positive_int, help="passes over the data (default: 10; classic and improved: 20)")
@@ -103,8 +103,8 @@ def build_parser():
                        help="skip the full training run that measures the time to 99%% (minutes per backend)")
     ablation = commands.add_parser("ablation", parents=[common], help="what each improvement of LeNet-5 buys",
                                    description="Train LeNet-5, then add batch normalization, dropout, augmentation "
-                                   "and label smoothing one at a time, each with several seeds; print a table of "
-                                   "test accuracies (mean +- std). Takes about an hour on 2 CPU cores.")
+                                   "label smoothing and wider C1/C3 one at a time, each with several seeds; print a "
+                                   "table of test accuracies (mean +- std). Takes about an hour on 2 CPU cores.")
     ablation.add_argument("--seeds", type=positive_int, default=3, help="runs per step, seeds 0, 1, ... (default: 3)")
     ablation.add_argument("--epochs", type=positive_int, help="epochs per run (default: the improved recipe's 20)")
     ablation.add_argument("--subset", type=positive_int, help="train on the first N images only (quick tries)")

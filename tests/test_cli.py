@@ -12,7 +12,7 @@ import pytest
 
 from lenet_keras import models, training
 from lenet_keras.backend import device_name
-from lenet_keras.cli import main
+from lenet_keras.cli import build_parser, main
 
 
 def run_cli(*args, env=None):
@@ -25,6 +25,12 @@ def test_help_names_the_commands():
     result = run_cli("--help")
     assert result.returncode == 0
     assert "train" in result.stdout and "evaluate" in result.stdout and "--backend" in result.stdout
+
+
+def test_train_offers_every_model():
+    train = build_parser()._subparsers._group_actions[0].choices["train"]
+    [model_option] = [a for a in train._actions if a.dest == "model"]
+    assert tuple(model_option.choices) == models.MODELS  # the parser cannot import models (keras) itself
 
 
 def test_train_then_evaluate_agree(tmp_path, capsys):
