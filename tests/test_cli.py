@@ -83,6 +83,8 @@ def user_mistakes(tmp_path):
     model_file = tmp_path / "untrained.keras"
     training.save_model(models.build_lenet5(), model_file)
     (tmp_path / "empty.png").write_bytes(b"")
+    cifar = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    cifar.save(tmp_path / "cifar.keras")
     return [
         (["predict", str(model_file), str(tmp_path / "missing.png")], "does not exist"),
         (["predict", str(model_file), str(tmp_path / "empty.png")], "is empty"),
@@ -90,6 +92,8 @@ def user_mistakes(tmp_path):
         (["predict", str(not_a_model), str(a_file)], "is not a readable Keras model"),
         (["evaluate", str(tmp_path / "missing.keras")], "does not exist"),
         (["evaluate", str(not_a_model)], "is not a readable Keras model"),
+        (["evaluate", str(tmp_path / "cifar.keras")], "expects images shaped (32, 32, 3)"),
+        (["predict", str(tmp_path / "cifar.keras"), str(a_file)], "expects images shaped (32, 32, 3)"),
         (["train", "--output", str(tmp_path / "no" / "such" / "m.keras")], "does not exist: create it first"),
         (["train", "--output", str(tmp_path / "model.h5")], "must end in .keras"),
         (["train", "--report", str(tmp_path / "nowhere" / "r.json")], "does not exist"),
@@ -169,3 +173,16 @@ def test_training_killed_with_sigkill_resumes(tmp_path):
     uninterrupted = json.loads((whole / "r.json").read_text())
     assert report["test_accuracy"] > 0.9
     assert abs(report["test_accuracy"] - uninterrupted["test_accuracy"]) < 0.02
+
+
+def test_same_seed_same_metrics_in_two_processes(tmp_path):
+    """Reproducible: two `train` processes with the same --seed report identical metrics."""
+    reports = []
+    for run in ("first", "second"):
+        report = tmp_path / f"{run}.json"
+        result = run_cli("train", "--epochs", "2", "--subset", "1000", "--seed", "5", "--deterministic",
+                         "--output", str(tmp_path / f"{run}.keras"), "--report", str(report))
+        assert result.returncode == 0, result.stderr
+        reports.append(json.loads(report.read_text()))
+    assert reports[0]["history"] == reports[1]["history"]
+    assert reports[0]["test_accuracy"] == reports[1]["test_accuracy"]

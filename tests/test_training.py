@@ -55,14 +55,6 @@ def test_label_smoothing_reaches_the_loss():
     assert model.loss.get_config()["label_smoothing"] == 0.1
 
 
-def test_same_seed_same_metrics(mnist):
-    config = training.TrainConfig(epochs=1, subset=1000, batch_size=100, verbose=0, seed=3, deterministic=True)
-    first = training.train(config, mnist=mnist)[1]
-    second = training.train(config, mnist=mnist)[1]
-    assert first["history"] == second["history"]
-    assert first["test_accuracy"] == second["test_accuracy"]
-
-
 def test_load_model_refuses_a_non_model(tmp_path):
     bogus = tmp_path / "notes.keras"
     bogus.write_text("not a model")
