@@ -34,6 +34,14 @@ def select_backend(backend=None, device="auto"):
     return backend
 
 
+def use_one_inter_op_thread():
+    """TensorFlow: run one op at a time, each op still on every core. LeNet's graph is a chain, so
+    running independent ops side by side only makes threads compete: 1.4x faster training on 2
+    cores (benchmarks/README.md). Read when TensorFlow starts its runtime, so this runs when
+    `lenet_keras` is imported; a TF_NUM_INTEROP_THREADS you set yourself wins."""
+    os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+
+
 def device_name():
     """Return the device the current backend computes on, e.g. 'cpu' or 'gpu (NVIDIA A100)'."""
     import keras

@@ -112,17 +112,11 @@ def mnist_style(grey):
     return preparation_steps(grey)["28x28"]
 
 
-def classify(model, greys, k=3):
-    """The k likeliest digits and their probabilities, (N, k) each, for grey images of one digit each,
-    prepared MNIST-style first."""
-    images = np.stack([mnist_style(grey) for grey in greys])[..., None]
-    return analysis.top_k(np.asarray(model.predict(images, verbose=0)), k=k)
-
-
 def predict_files(model, paths):
     """Predict the digit in each image file; return one JSON-ready dict per file, in order:
     {"file", "digit", "probability", "top3": [{"digit", "probability"}, ...]}."""
-    best, chances = classify(model, [read_grey(path) for path in paths])
+    images = np.stack([mnist_style(read_grey(path)) for path in paths])[..., None]
+    best, chances = analysis.top_k(np.asarray(model.predict(images, verbose=0)), k=3)
     return [{"file": str(path), "digit": int(d[0]), "probability": float(p[0]),
              "top3": [{"digit": int(di), "probability": float(pi)} for di, pi in zip(d, p)]}
             for path, d, p in zip(paths, best, chances)]

@@ -96,7 +96,10 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
     if config.checkpoint_dir:
         Path(config.checkpoint_dir).mkdir(parents=True, exist_ok=True)
         done = restore_checkpoint(fitted, config.checkpoint_dir)
-        if done and config.verbose:
+        if done >= config.epochs and config.verbose:
+            print(f"{config.checkpoint_dir} holds a finished run ({done} epochs): nothing left to train, "
+                  "scoring and saving it (use a new --checkpoint-dir to train again)", flush=True)
+        elif done and config.verbose:
             print(f"resuming from {config.checkpoint_dir}: {done} of {config.epochs} epochs done", flush=True)
         callbacks.append(epoch_checkpoint(config.checkpoint_dir))
     if config.early_stopping:

@@ -80,7 +80,7 @@ def test_initialization_rules():
 
 
 def test_distortions_come_first_and_are_optional(classic):
-    assert [layer.name for layer in classic.layers][:4] == ["rotate", "shift", "zoom", "pad"]
+    assert [layer.name for layer in classic.layers][:2] == ["augment", "pad"]
     plain = models.build_classic_lenet5(augment=False)
     assert plain.layers[0].name == "pad" and plain.count_params() == classic.count_params()
 

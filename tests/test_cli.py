@@ -27,10 +27,12 @@ def test_help_names_the_commands():
     assert "train" in result.stdout and "evaluate" in result.stdout and "--backend" in result.stdout
 
 
-def test_train_offers_every_model():
-    train = build_parser()._subparsers._group_actions[0].choices["train"]
-    [model_option] = [a for a in train._actions if a.dest == "model"]
-    assert tuple(model_option.choices) == models.MODELS  # the parser cannot import models (keras) itself
+def test_train_offers_every_model(capsys):
+    for name in models.MODELS:  # the parser cannot import models (keras) itself, so it lists them
+        assert build_parser().parse_args(["train", "--model", name]).model == name
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    assert "{" + ",".join(models.MODELS) + "}" in capsys.readouterr().out  # these and no others
 
 
 def test_train_then_evaluate_agree(tmp_path, capsys):
@@ -173,6 +175,11 @@ def test_training_killed_with_sigkill_resumes(tmp_path):
     uninterrupted = json.loads((whole / "r.json").read_text())
     assert report["test_accuracy"] > 0.9
     assert abs(report["test_accuracy"] - uninterrupted["test_accuracy"]) < 0.02
+
+    again = run_cli(*args(killed))  # the same command once more: the run is finished, so say so
+    assert again.returncode == 0 and "holds a finished run (3 epochs): nothing left to train" in again.stdout
+    rescored = json.loads((killed / "r.json").read_text())
+    assert rescored["epochs_run"] == 0 and rescored["test_accuracy"] == report["test_accuracy"]
 
 
 def test_same_seed_same_metrics_in_two_processes(tmp_path):

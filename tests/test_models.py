@@ -48,9 +48,9 @@ def test_improved_keeps_lenets_shape_and_size(api):
     """LeNet-5's layers, C1 and C3 widened to 16 and 24 maps, plus batch norm: under 100k parameters."""
     model = models.build_improved_lenet5(api)
     names = [layer.name for layer in model.layers]
-    for name in ["rotate", "shift", "zoom", "C1_bn", "C5_dropout", "F6_dropout"]:
+    for name in ["augment", "C1_bn", "C5_dropout", "F6_dropout"]:
         assert name in names
-    assert names.index("zoom") < names.index("standardize")  # augment raw pixels, then scale
+    assert names.index("augment") < names.index("standardize")  # augment raw pixels, then scale
     sizes = {name: model.get_layer(name).count_params() for name in ["C1", "C3", "C5", "F6", "OUTPUT"]}
     assert sizes == {"C1": 16 * 26, "C3": 24 * (25 * 16 + 1), "C5": 120 * (25 * 24 + 1), "F6": 10164, "OUTPUT": 850}
     batch_norm = 16 + 24 + 120 + 84

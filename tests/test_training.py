@@ -1,6 +1,9 @@
 """Training: a short run learns, scores agree with Keras, seeds repeat, files are written safely."""
 
 import json
+import os
+import subprocess
+import sys
 
 import keras
 import numpy as np
@@ -86,3 +89,15 @@ def test_default_training_reaches_99_percent(mnist):
     """The headline: the default recipe reaches 99% test accuracy (about a minute on 2 CPU cores)."""
     _, report = training.train(training.TrainConfig(verbose=0), mnist=mnist)
     assert report["test_accuracy"] >= 0.99
+
+
+def test_importing_the_package_asks_tensorflow_for_one_inter_op_thread():
+    """The speed setting is made at import, before TensorFlow starts, and never overrides the user's."""
+    def threads_after_import(**env):
+        clean = {k: v for k, v in os.environ.items() if k != "TF_NUM_INTEROP_THREADS"}
+        code = "import os, lenet_keras; print(os.environ['TF_NUM_INTEROP_THREADS'])"
+        return subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True,
+                              text=True, check=True).stdout.strip()
+
+    assert threads_after_import() == "1"
+    assert threads_after_import(TF_NUM_INTEROP_THREADS="4") == "4"
