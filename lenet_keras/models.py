@@ -57,7 +57,7 @@ def augmentation_layers(rotation=0.02, shift=0.05, zoom=0.05):
     sized, so small distortions are best: twice these cost the improved model 0.2 points.
 
     One layer (`layers.RandomAffine`) rather than Keras's RandomRotation, RandomTranslation and
-    RandomZoom: the same distortions, 5x faster training on JAX and PyTorch (benchmarks/README.md).
+    RandomZoom: the same distortions, 2-6x faster training steps on JAX and PyTorch (benchmarks/README.md).
     """
     return [lenet_layers.RandomAffine(rotation, shift, zoom, name="augment")]
 
