@@ -186,7 +186,7 @@ def fitting_model(model):
     get a gradient; for the others, `model` itself. The saved model outputs probabilities either way."""
     if model.layers[-1].name != "probabilities":
         return model
-    return keras.Model(model.inputs, -model.get_layer("OUTPUT").output, name=f"{model.name}_logits")
+    return keras.Model(model.inputs[0], -model.get_layer("OUTPUT").output, name=f"{model.name}_logits")
 
 
 def count_trainable(layer):
@@ -196,7 +196,7 @@ def count_trainable(layer):
 
 def feature_maps(model, layer_name, images):
     """The outputs of the layer called `layer_name` for `images`, as a NumPy array."""
-    probe = keras.Model(model.inputs, model.get_layer(layer_name).output)
+    probe = keras.Model(model.inputs[0], model.get_layer(layer_name).output)
     return keras.ops.convert_to_numpy(probe(images, training=False))
 
 
