@@ -70,7 +70,7 @@ def build_parser():
     train.add_argument("--epochs", type=positive_int, help="passes over the data (default: 10; classic and improved: 20)")
     train.add_argument("--batch-size", type=positive_int, help="images per step (default: 128; classic: 32)")
     train.add_argument("--learning-rate", type=positive_float,
-                       help="Adam's starting learning rate (default: 0.002, decayed to 0; classic: 0.001 in steps)")
+                       help="Adam's starting learning rate (default: 0.002, decayed to 0; classic: 0.001)")
     train.add_argument("--seed", type=int, default=0, help="random seed, for repeatable runs (default: 0)")
     train.add_argument("--deterministic", action="store_true",
                        help="identical reruns with the same seed on TensorFlow too (slower)")
