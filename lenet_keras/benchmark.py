@@ -7,6 +7,7 @@ reference: the same LeNet-5 in plain PyTorch, a loop over in-memory tensors as t
 tutorials write it. Only ratios within one run mean much: machines are noisy.
 """
 
+import dataclasses
 import json
 import resource
 import subprocess
@@ -59,8 +60,9 @@ def peak_memory_mb():
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
-def measure_backend(batch_size=128, epochs=3, accuracy_run=True, subset=None, data_dir=None):
-    """Measure the current Keras backend with the default recipe; return a JSON-ready dict.
+def measure_backend(batch_size=None, epochs=3, accuracy_run=True, subset=None, data_dir=None):
+    """Measure the current Keras backend with the default recipe (at `batch_size`, if given, for
+    the speed); return a JSON-ready dict.
 
     Training images/s is the mean over the epochs after the first (warm-up, compilation);
     `seconds_to_99` is the training time of the default `train` until test accuracy reaches 99%.
@@ -73,10 +75,12 @@ def measure_backend(batch_size=128, epochs=3, accuracy_run=True, subset=None, da
     (x_train, y_train), (x_test, y_test) = mnist
     (x_fit, y_fit), _ = data.split_validation(x_train, y_train)
     x_fit, y_fit = data.add_channel_axis(x_fit[:subset]), training.one_hot(y_fit[:subset])
-    config = training.TrainConfig(batch_size=batch_size, epochs=epochs, verbose=0)
+    config = training.TrainConfig(epochs=epochs, verbose=0)
+    batch_size = batch_size or config.batch_size
     backend.seed_everything(config.seed, config.deterministic)
     model = models.build_lenet5()
-    training.compile_model(model, config, steps_per_epoch=-(-len(x_fit) // batch_size))
+    training.compile_model(model, dataclasses.replace(config, batch_size=batch_size),
+                           steps_per_epoch=-(-len(x_fit) // batch_size))
     timer = epoch_timer()
     model.fit(x_fit, y_fit, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[timer])
 
@@ -104,8 +108,9 @@ def measure_backend(batch_size=128, epochs=3, accuracy_run=True, subset=None, da
     return result
 
 
-def measure_reference(batch_size=128, epochs=3, subset=None, data_dir=None):
-    """Train the same LeNet-5 in a plain PyTorch loop over in-memory tensors; return its speed."""
+def measure_reference(batch_size, learning_rate, epochs=3, subset=None, data_dir=None):
+    """Train the same LeNet-5 in a plain PyTorch loop over in-memory tensors (Adam, constant
+    `learning_rate`); return its speed."""
     import torch
     from torch import nn
 
@@ -120,7 +125,7 @@ def measure_reference(batch_size=128, epochs=3, subset=None, data_dir=None):
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(16, 120, 5), nn.ReLU(), nn.Flatten(),
         nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)).to(device)
-    optimizer = torch.optim.Adam(net.parameters(), lr=2e-3)
+    optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate)
     seconds = []
     for _ in range(epochs):
         start = time.perf_counter()
@@ -149,10 +154,16 @@ def run_in_subprocess(what, **options):
         return json.loads(out.read_text())
 
 
-def run_benchmark(all_backends=False, **options):
-    """Measure the reference and the current backend (or all three); return the results dict."""
+def run_benchmark(all_backends=False, batch_size=None, **options):
+    """Measure the reference and the current backend (or all three) at `batch_size` (default:
+    the default recipe's); return the results dict."""
+    from .training import TrainConfig
+
+    recipe = TrainConfig()
+    options["batch_size"] = batch_size or recipe.batch_size
     print("measuring the plain PyTorch reference ...", flush=True)
-    reference = run_in_subprocess("reference", **{k: v for k, v in options.items() if k != "accuracy_run"})
+    reference = run_in_subprocess("reference", learning_rate=recipe.learning_rate,
+                                  **{k: v for k, v in options.items() if k != "accuracy_run"})
     backends = []
     for name in BACKENDS if all_backends else [None]:
         print(f"measuring Keras on {name or 'this backend'} ...", flush=True)

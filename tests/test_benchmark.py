@@ -15,6 +15,7 @@ def small_results():
 def test_results_hold_what_the_issue_asks(small_results):
     reference, (result,) = small_results["reference"], small_results["backends"]
     assert reference["train_images_per_second"] > 0 and reference["name"].startswith("plain PyTorch")
+    assert reference["batch_size"] == result["batch_size"] == 128
     assert result["backend"] == keras.backend.backend()
     for key in ["train_images_per_second", "inference_images_per_second", "first_epoch_seconds", "peak_memory_mb"]:
         assert result[key] > 0, key
