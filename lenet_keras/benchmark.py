@@ -7,7 +7,6 @@ reference: the same LeNet-5 in plain PyTorch, a loop over in-memory tensors as t
 tutorials write it. Only ratios within one run mean much: machines are noisy.
 """
 
-import dataclasses
 import json
 import resource
 import subprocess
@@ -60,9 +59,9 @@ def peak_memory_mb():
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
-def measure_backend(batch_size=None, epochs=3, accuracy_run=True, subset=None, data_dir=None):
-    """Measure the current Keras backend with the default recipe (at `batch_size`, if given, for
-    the speed); return a JSON-ready dict.
+def measure_backend(batch_size, epochs=3, accuracy_run=True, subset=None, data_dir=None):
+    """Measure the current Keras backend: its speed at `batch_size`, the default recipe's time to
+    99%; return a JSON-ready dict.
 
     Training images/s is the mean over the epochs after the first (warm-up, compilation);
     `seconds_to_99` is the training time of the default `train` until test accuracy reaches 99%.
@@ -75,12 +74,10 @@ def measure_backend(batch_size=None, epochs=3, accuracy_run=True, subset=None, d
     (x_train, y_train), (x_test, y_test) = mnist
     (x_fit, y_fit), _ = data.split_validation(x_train, y_train)
     x_fit, y_fit = data.add_channel_axis(x_fit[:subset]), training.one_hot(y_fit[:subset])
-    config = training.TrainConfig(epochs=epochs, verbose=0)
-    batch_size = batch_size or config.batch_size
+    config = training.TrainConfig(batch_size=batch_size, epochs=epochs, verbose=0)
     backend.seed_everything(config.seed, config.deterministic)
     model = models.build_lenet5()
-    training.compile_model(model, dataclasses.replace(config, batch_size=batch_size),
-                           steps_per_epoch=-(-len(x_fit) // batch_size))
+    training.compile_model(model, config, steps_per_epoch=-(-len(x_fit) // batch_size))
     timer = epoch_timer()
     model.fit(x_fit, y_fit, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[timer])
 

@@ -5,17 +5,18 @@ import pytest
 
 from lenet_keras import benchmark
 from lenet_keras.cli import main
+from lenet_keras.training import TrainConfig
 
 
 @pytest.fixture(scope="module")
 def small_results():
-    return benchmark.run_benchmark(batch_size=128, epochs=2, subset=2000, accuracy_run=False)
+    return benchmark.run_benchmark(epochs=2, subset=2000, accuracy_run=False)
 
 
 def test_results_hold_what_the_issue_asks(small_results):
     reference, (result,) = small_results["reference"], small_results["backends"]
     assert reference["train_images_per_second"] > 0 and reference["name"].startswith("plain PyTorch")
-    assert reference["batch_size"] == result["batch_size"] == 128
+    assert reference["batch_size"] == result["batch_size"] == TrainConfig().batch_size  # both at train's default
     assert result["backend"] == keras.backend.backend()
     for key in ["train_images_per_second", "inference_images_per_second", "first_epoch_seconds", "peak_memory_mb"]:
         assert result[key] > 0, key
