@@ -97,8 +97,9 @@ def build_parser():
                                 "and peak memory, beside a plain PyTorch training loop of the same network.")
     bench.add_argument("--all-backends", action="store_true", help="measure all three backends, each in its own process")
     bench.add_argument("--batch-size", type=positive_int, help="images per step (default: train's, 256)")
-    bench.add_argument("--epochs", type=positive_int, default=3,
-                       help="epochs timed for throughput, the first one a warm-up (default: 3, at least 2)")
+    bench.add_argument("--epochs", type=positive_int, default=5,
+                       help="epochs per speed run; the first is a warm-up, the best of the others counts "
+                       "(default: 5, at least 2)")
     bench.add_argument("--skip-accuracy", action="store_true",
                        help="skip the full training run that measures the time to 99%% (minutes per backend)")
     ablation = commands.add_parser("ablation", parents=[common], help="what each improvement of LeNet-5 buys",

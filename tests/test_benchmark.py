@@ -20,8 +20,21 @@ def test_results_hold_what_the_issue_asks(small_results):
     assert result["backend"] == keras.backend.backend()
     for key in ["train_images_per_second", "inference_images_per_second", "first_epoch_seconds", "peak_memory_mb"]:
         assert result[key] > 0, key
+    assert len(result["epoch_images_per_second"]) == 1  # 2 epochs: a warm-up, then one timed
+    assert len(reference["epoch_images_per_second"]) == 2  # one timed epoch before the backend, one after
+    for r in (reference, result):
+        assert r["train_images_per_second"] == max(r["epoch_images_per_second"])
     assert result["vs_reference"] == pytest.approx(
         result["train_images_per_second"] / reference["train_images_per_second"], abs=0.01)
+
+
+def test_speed_is_the_best_timed_epoch():
+    assert benchmark.images_per_second(1000, [9.0, 2.0, 1.0, 4.0]) == {
+        "train_images_per_second": 1000.0, "epoch_images_per_second": [500.0, 1000.0, 250.0]}
+    before = {"train_images_per_second": 5.0, "epoch_images_per_second": [4.0, 5.0], "peak_memory_mb": 9.0}
+    after = {"train_images_per_second": 7.0, "epoch_images_per_second": [7.0, 3.0], "peak_memory_mb": 8.0}
+    assert benchmark.best_of(before, after) == {
+        "train_images_per_second": 7.0, "epoch_images_per_second": [4.0, 5.0, 7.0, 3.0], "peak_memory_mb": 9.0}
 
 
 def test_table_lists_reference_then_backend(small_results):
