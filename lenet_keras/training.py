@@ -74,6 +74,7 @@ def compile_model(model, config, steps_per_epoch, from_logits=False):
     else:
         raise ValueError(f"Unknown optimizer {config.optimizer!r}: use 'adam' or 'sgd'.")
     loss = keras.losses.CategoricalCrossentropy(from_logits=from_logits, label_smoothing=config.label_smoothing)
+    backend.avoid_torch_layout_copies()
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], **backend.compile_options())
     return model
 

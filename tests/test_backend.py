@@ -1,0 +1,42 @@
+"""What differs per backend: the PyTorch layout fix (`backend.avoid_torch_layout_copies`)."""
+
+import keras
+import numpy as np
+import pytest
+
+from lenet_keras import backend, models
+
+on_torch = pytest.mark.skipif(keras.backend.backend() != "torch", reason="a PyTorch-only fix")
+
+
+def test_layout_fix_is_applied_on_torch_only():
+    assert backend.avoid_torch_layout_copies() == (keras.backend.backend() == "torch")
+
+
+@on_torch
+def test_layout_fix_copies_nothing():
+    import torch
+
+    images = torch.rand(8, 28, 28, 6)
+    channels_first = backend.permute_to_channels_first(images)
+    assert channels_first.shape == (8, 6, 28, 28) and torch.equal(channels_first, images.permute(0, 3, 1, 2))
+    assert channels_first.data_ptr() == images.data_ptr()
+
+
+@on_torch
+def test_layout_fix_keeps_lenet_outputs_and_gradients(images, monkeypatch):
+    import torch
+    from keras.src.backend.torch import nn
+
+    model = models.build_lenet5()
+
+    def outputs_and_gradients():
+        outputs = model(images)
+        gradients = torch.autograd.grad(outputs[:, 3].sum(), [w.value for w in model.trainable_weights])
+        return [t.detach().numpy() for t in (outputs, *gradients)]
+
+    backend.avoid_torch_layout_copies()
+    fixed = outputs_and_gradients()
+    monkeypatch.setattr(nn, "_transpose_spatial_inputs", lambda x: x.permute(0, 3, 1, 2).contiguous())  # Keras 3.15's
+    for got, expected in zip(fixed, outputs_and_gradients(), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
