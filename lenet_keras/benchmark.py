@@ -57,7 +57,12 @@ def epoch_timer(test=None, target=0.99):
 
 
 def peak_memory_mb():
-    """Peak resident memory of this process, in MB (Linux reports KB, macOS bytes)."""
+    """Peak resident memory of this process, in MB. On Linux from /proc (`ru_maxrss` there also
+    counts the parent's memory before `exec`, which inflates a subprocess's figure)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        peak_kb = next(int(line.split()[1]) for line in status.read_text().splitlines() if line.startswith("VmHWM:"))
+        return round(peak_kb / 1024, 1)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 

@@ -56,3 +56,17 @@ def test_timer_reports_when_the_target_is_reached(mnist):
 def test_one_epoch_is_refused(capsys):
     assert main(["benchmark", "--epochs", "1"]) == 1
     assert "--epochs 2 or more" in capsys.readouterr().err
+
+
+def test_peak_memory_of_a_subprocess_is_its_own():
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    ballast = np.ones(400 * 2**20 // 8)  # 400 MB in this process, touched
+    assert benchmark.peak_memory_mb() > 400
+    child = subprocess.run([sys.executable, "-c", "from lenet_keras.benchmark import peak_memory_mb; "
+                            "print(peak_memory_mb())"], capture_output=True, text=True, check=True)
+    assert float(child.stdout) < 200, "a subprocess's peak memory includes its parent's"
+    del ballast
