@@ -33,7 +33,7 @@ def test_speed_is_the_best_timed_epoch():
         "train_images_per_second": 1000.0, "epoch_images_per_second": [500.0, 1000.0, 250.0]}
     before = {"train_images_per_second": 5.0, "epoch_images_per_second": [4.0, 5.0], "peak_memory_mb": 9.0}
     after = {"train_images_per_second": 7.0, "epoch_images_per_second": [7.0, 3.0], "peak_memory_mb": 8.0}
-    assert benchmark.best_of(before, after) == {
+    assert benchmark.best_of([before, after]) == {
         "train_images_per_second": 7.0, "epoch_images_per_second": [4.0, 5.0, 7.0, 3.0], "peak_memory_mb": 9.0}
 
 
