@@ -7,7 +7,7 @@ reference: the same LeNet-5 in plain PyTorch, a loop over in-memory tensors as t
 tutorials write it, measured before and after each backend. Only ratios within one run mean much:
 machines are noisy. Every speed is the best timed epoch, as `timeit` takes the best of its
 repeats: a slower epoch is the machine's noise (on a shared 2-core VM the same loop swings
-between 12,000 and 23,000 images/s from one minute to the next), not the code's speed.
+between 13,000 and 25,000 images/s from one minute to the next), not the code's speed.
 """
 
 import json

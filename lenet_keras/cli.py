@@ -105,7 +105,7 @@ def build_parser():
     ablation = commands.add_parser("ablation", parents=[common], help="what each improvement of LeNet-5 buys",
                                    description="Train LeNet-5, then add batch normalization, dropout, augmentation "
                                    "label smoothing and wider C1/C3 one at a time, each with several seeds; print a "
-                                   "table of test accuracies (mean +- std). Takes about an hour on 2 CPU cores.")
+                                   "table of test accuracies (mean +- std). Takes about 40 minutes on 2 CPU cores.")
     ablation.add_argument("--seeds", type=positive_int, default=3, help="runs per step, seeds 0, 1, ... (default: 3)")
     ablation.add_argument("--epochs", type=positive_int, help="epochs per run (default: the improved recipe's 20)")
     ablation.add_argument("--subset", type=positive_int, help="train on the first N images only (quick tries)")

@@ -1,5 +1,7 @@
 """The benchmark's plumbing on a small subset: the numbers it reports, the table, the reference."""
 
+from pathlib import Path
+
 import keras
 import pytest
 
@@ -58,6 +60,7 @@ def test_one_epoch_is_refused(capsys):
     assert "--epochs 2 or more" in capsys.readouterr().err
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux's /proc")
 def test_peak_memory_of_a_subprocess_is_its_own():
     import subprocess
     import sys
