@@ -106,18 +106,12 @@ def avoid_torch_layout_copies():
     convolutions (keras-team/keras#23199, after 3.15) and proposed for pooling (#23649); it is only
     applied to the Keras version it was written for, and does nothing on the other backends.
     """
-    import inspect
-
     import keras
 
-    if keras.backend.backend() != "torch":
+    if keras.backend.backend() != "torch" or keras.__version__ != "3.15.1":
         return False
     from keras.src.backend.torch import nn
 
-    if nn._transpose_spatial_inputs is permute_to_channels_first:
-        return True
-    if keras.__version__ != "3.15.1" or list(inspect.signature(nn._transpose_spatial_inputs).parameters) != ["inputs"]:
-        return False
     nn._transpose_spatial_inputs = permute_to_channels_first
     return True
 

@@ -173,15 +173,15 @@ def run_benchmark(all_backends=False, batch_size=None, **options):
     options["batch_size"] = batch_size or recipe.batch_size
     reference_options = {k: v for k, v in options.items() if k != "accuracy_run"}
 
-    def reference():
+    def time_reference():
         print("measuring the plain PyTorch reference ...", flush=True)
         return run_in_subprocess("reference", learning_rate=recipe.learning_rate, **reference_options)
 
-    references, backends = [reference()], []
+    references, backends = [time_reference()], []
     for name in BACKENDS if all_backends else [None]:
         print(f"measuring Keras on {name or 'this backend'} ...", flush=True)
         backends.append(run_in_subprocess(name, **options) if name else measure_backend(**options))
-        references.append(reference())
+        references.append(time_reference())
     reference = best_of(references)
     for result in backends:
         result["vs_reference"] = round(result["train_images_per_second"] / reference["train_images_per_second"], 2)

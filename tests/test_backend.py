@@ -35,7 +35,7 @@ def test_layout_fix_keeps_lenet_outputs_and_gradients(images, monkeypatch):
         gradients = torch.autograd.grad(outputs[:, 3].sum(), [w.value for w in model.trainable_weights])
         return [t.detach().numpy() for t in (outputs, *gradients)]
 
-    backend.avoid_torch_layout_copies()
+    assert backend.avoid_torch_layout_copies()
     fixed = outputs_and_gradients()
     monkeypatch.setattr(nn, "_transpose_spatial_inputs", lambda x: x.permute(0, 3, 1, 2).contiguous())  # Keras 3.15's
     for got, expected in zip(fixed, outputs_and_gradients(), strict=True):

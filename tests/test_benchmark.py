@@ -1,8 +1,11 @@
 """The benchmark's plumbing on a small subset: the numbers it reports, the table, the reference."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import keras
+import numpy as np
 import pytest
 
 from lenet_keras import benchmark
@@ -62,11 +65,6 @@ def test_one_epoch_is_refused(capsys):
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux's /proc")
 def test_peak_memory_of_a_subprocess_is_its_own():
-    import subprocess
-    import sys
-
-    import numpy as np
-
     ballast = np.ones(400 * 2**20 // 8)  # 400 MB in this process, touched
     assert benchmark.peak_memory_mb() > 400
     child = subprocess.run([sys.executable, "-c", "from lenet_keras.benchmark import peak_memory_mb; "
