@@ -95,6 +95,26 @@ def compile_options():
     return {"steps_per_execution": 32} if keras.backend.backend() == "tensorflow" else {}
 
 
+def make_compile_config_portable(model):
+    """Record in `model`'s compile settings, which `model.save` writes into the .keras file, values
+    that every backend accepts; return `model`. Keras 3.15 records what it resolved on the backend
+    that compiled: TensorFlow's `steps_per_execution=32` makes the file's first `predict` fail on
+    PyTorch, JAX's `jit_compile=True` would turn on `torch.compile` there, and PyTorch's optimizers
+    are saved as its private `torch_adam.Adam`, whose update step is PyTorch code that fails on the
+    other backends. Loading recompiles with these settings, so the loading backend picks its own
+    (the training itself keeps its fast settings)."""
+    config = getattr(model, "_compile_config", None)
+    if config is None:
+        return model
+    config.config.update(steps_per_execution=1, jit_compile="auto")
+    optimizer = config.config.get("optimizer")
+    if optimizer is not None and not isinstance(optimizer, (str, dict)):
+        public = next(c for c in type(optimizer).__mro__ if not c.__module__.startswith("keras.src.backend."))
+        config.config["optimizer"] = {"module": "keras.optimizers", "class_name": public.__name__,
+                                      "config": optimizer.get_config(), "registered_name": None}
+    return model
+
+
 def avoid_torch_layout_copies():
     """PyTorch: convolutions and pooling without Keras 3.15's extra copy of every input; return
     whether the fix is in place. LeNet-5 trains 1.3-1.4x faster (benchmarks/README.md).

@@ -1,7 +1,9 @@
-"""The 1998 LeNet-5's own layers, in `keras.ops` only, so they run and save on every backend.
+"""The course's own layers and functions, in `keras.ops` only, so they run and save on every backend:
+the 1998 LeNet-5's (classic) and the augmentation layer (classic, improved).
 
-Registered for serialization: a saved classic model loads anywhere once `lenet_keras.layers` is
-imported (`training.load_model` does it).
+All registered for serialization here, in one module: a saved model of the course loads with plain
+`keras.saving.load_model` on any backend once this module is imported (`import lenet_keras.layers`,
+after choosing the backend: it imports Keras). `training.load_model` does it.
 """
 
 import keras
@@ -150,6 +152,12 @@ class EuclideanRBF(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], 10)
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+def rbf_probabilities(penalties):
+    """Probabilities from RBF penalties: softmax(-y), so the smallest distance is the likeliest digit."""
+    return ops.softmax(-penalties, axis=-1)
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)

@@ -125,12 +125,6 @@ def build_improved_lenet5(api="sequential"):
     return build_lenet5(api=api, name="lenet5_improved", **IMPROVEMENTS)
 
 
-@keras.saving.register_keras_serializable(package=lenet_layers.PACKAGE)
-def rbf_probabilities(penalties):
-    """Probabilities from RBF penalties: softmax(-y), so the smallest distance is the likeliest digit."""
-    return keras.ops.softmax(-penalties, axis=-1)
-
-
 def build_classic_lenet5(init="lecun", augment=True):
     """Return the uncompiled 1998 LeNet-5: 60,000 trainable parameters, as in the paper.
 
@@ -176,7 +170,7 @@ def build_classic_lenet5(init="lecun", augment=True):
         layers.Dense(120, activation=squash, kernel_initializer=fan_in(400), name="C5"),
         layers.Dense(84, activation=squash, kernel_initializer=fan_in(120), name="F6"),
         lenet_layers.EuclideanRBF(name="OUTPUT"),
-        layers.Activation(rbf_probabilities, name="probabilities"),
+        layers.Activation(lenet_layers.rbf_probabilities, name="probabilities"),
     ], name="lenet5_classic")
 
 

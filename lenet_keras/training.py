@@ -57,7 +57,8 @@ def quick_mode():
 def compile_model(model, config, steps_per_epoch, from_logits=False):
     """Compile `model` with the configured optimizer, learning-rate schedule and loss.
 
-    The loss takes one-hot labels (`one_hot`): label smoothing needs them.
+    The loss takes one-hot labels (`one_hot`): label smoothing needs them. The compile settings
+    saved with the model are ones every backend accepts (`backend.make_compile_config_portable`).
     """
     rate = config.learning_rate
     if config.schedule == "cosine":
@@ -76,7 +77,7 @@ def compile_model(model, config, steps_per_epoch, from_logits=False):
     loss = keras.losses.CategoricalCrossentropy(from_logits=from_logits, label_smoothing=config.label_smoothing)
     backend.avoid_torch_layout_copies()
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], **backend.compile_options())
-    return model
+    return backend.make_compile_config_portable(model)
 
 
 def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):

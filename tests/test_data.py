@@ -1,7 +1,6 @@
 """MNIST loading, IDX parsing, verification of every kind of bad file, and preprocessing."""
 
 import gzip
-import shutil
 
 import numpy as np
 import pytest
