@@ -73,12 +73,22 @@ def require_device(device):
 def seed_everything(seed, deterministic=False):
     """Seed Python, NumPy and the backend; with `deterministic`, also TensorFlow's op determinism.
 
-    JAX and PyTorch on a CPU repeat a seeded run exactly. TensorFlow needs op determinism for
-    that, which costs about a third of its training speed here, so it is asked for explicitly.
+    JAX and PyTorch on a CPU repeat a seeded run exactly (and never start TensorFlow). TensorFlow
+    needs op determinism for that, which costs about a third of its training speed here, so it is
+    asked for explicitly.
     """
     import keras
 
-    keras.utils.set_random_seed(seed)
+    if keras.backend.backend() == "tensorflow" or "tensorflow" in sys.modules:
+        keras.utils.set_random_seed(seed)
+    else:
+        # Keras imports TensorFlow here whenever it is installed, to seed tf.data: seconds of start-up
+        # and its log lines in a JAX or PyTorch run, which has no tf.data to seed.
+        sys.modules["tensorflow"] = None  # makes `import tensorflow` fail, so Keras skips it
+        try:
+            keras.utils.set_random_seed(seed)
+        finally:
+            del sys.modules["tensorflow"]
     if deterministic and keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 

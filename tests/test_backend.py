@@ -1,4 +1,8 @@
-"""What differs per backend: the PyTorch layout fix (`backend.avoid_torch_layout_copies`)."""
+"""What differs per backend: the PyTorch layout fix (`backend.avoid_torch_layout_copies`), no TensorFlow
+under JAX or PyTorch."""
+
+import subprocess
+import sys
 
 import keras
 import numpy as np
@@ -40,3 +44,15 @@ def test_layout_fix_keeps_lenet_outputs_and_gradients(images, monkeypatch):
     monkeypatch.setattr(nn, "_transpose_spatial_inputs", lambda x: x.permute(0, 3, 1, 2).contiguous())  # Keras 3.15's
     for got, expected in zip(fixed, outputs_and_gradients(), strict=True):
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.skipif(keras.backend.backend() == "tensorflow", reason="a JAX and PyTorch check")
+def test_training_on_jax_or_torch_never_starts_tensorflow():
+    """Keras's set_random_seed imports TensorFlow when installed: its start-up lines have no place there."""
+    code = ("import sys; from lenet_keras import training; "
+            "training.train(training.TrainConfig(epochs=1, subset=256, verbose=0)); "
+            "print('tensorflow' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split()[-1] == "False"
+    assert "oneDNN" not in result.stderr and "absl" not in result.stderr
