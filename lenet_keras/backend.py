@@ -1,8 +1,10 @@
 """Everything that differs between TensorFlow, JAX and PyTorch lives here, and only here.
 
-`select_backend` must run before the first `import keras`: Keras reads KERAS_BACKEND at import.
+`select_backend` (or `start`, in a notebook) must run before the first `import keras`: Keras reads
+KERAS_BACKEND at import.
 """
 
+import importlib.util
 import os
 import sys
 
@@ -10,6 +12,7 @@ from .errors import UserError
 
 BACKENDS = ("tensorflow", "jax", "torch")
 DEVICES = ("auto", "cpu", "gpu")
+NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
 
 
 class BackendError(UserError):
@@ -23,6 +26,9 @@ def select_backend(backend=None, device="auto"):
         raise BackendError(f"Unknown backend {backend!r}: choose tensorflow, jax or torch.")
     if device not in DEVICES:
         raise BackendError(f"Unknown device {device!r}: choose auto, cpu or gpu.")
+    if importlib.util.find_spec(backend) is None:  # the backends' own package names
+        raise BackendError(f"{NAMES[backend]} is not installed in this Python: pip install -e \".[{backend}]\" "
+                           "(or choose another backend).")
     if "keras" in sys.modules and sys.modules["keras"].backend.backend() != backend:
         raise BackendError(f"Keras is already imported with another backend: set KERAS_BACKEND={backend} "
                            "before importing keras (in a notebook, restart the kernel).")
@@ -32,6 +38,26 @@ def select_backend(backend=None, device="auto"):
         os.environ["CUDA_VISIBLE_DEVICES"] = ""  # hides GPUs from all three backends
         os.environ["JAX_PLATFORMS"] = "cpu"
     return backend
+
+
+def start(backend=None):
+    """A notebook's first line: choose the backend, import Keras, print where the notebook runs.
+
+    `backend` ("tensorflow", "jax" or "torch") wins; else KERAS_BACKEND, which the kernels
+    "LeNet-5 (JAX)" etc. set (`python -m lenet_keras kernels`), as does `KERAS_BACKEND=jax jupyter lab`;
+    else TensorFlow. Once Keras is imported the backend is fixed: to switch, restart the kernel."""
+    select_backend(backend)
+    from .training import quick_mode  # imports Keras, now that the backend is chosen
+
+    print(banner(quick=quick_mode()), flush=True)
+
+
+def banner(quick=None):
+    """One line: the backend, Keras version, device and, for notebooks, whether quick mode is on."""
+    import keras
+
+    line = f"lenet-keras: backend {keras.backend.backend()}, Keras {keras.__version__}, device {device_name()}"
+    return line if quick is None else f"{line}, quick mode {'on' if quick else 'off'}"
 
 
 def use_one_inter_op_thread():

@@ -19,6 +19,7 @@ examples:
   python -m lenet_keras evaluate lenet5.keras
   python -m lenet_keras predict lenet5.keras my_digit.png
   python -m lenet_keras train --model improved --output improved.keras
+  python -m lenet_keras kernels                        # pick the backend in JupyterLab's kernel menu
 """
 
 
@@ -110,7 +111,28 @@ def build_parser():
     ablation.add_argument("--epochs", type=positive_int, help="epochs per run (default: the improved recipe's 20)")
     ablation.add_argument("--subset", type=positive_int, help="train on the first N images only (quick tries)")
     ablation.add_argument("--figure", type=Path, help="also save the figure to this .png file")
+    kernels = commands.add_parser("kernels", help="install a Jupyter kernel per backend",
+                                  description="Install three Jupyter kernels of this Python, \"LeNet-5 (TensorFlow)\", "
+                                  "\"LeNet-5 (JAX)\" and \"LeNet-5 (PyTorch)\", each with its KERAS_BACKEND: choose the "
+                                  "backend from JupyterLab's kernel menu. Running it again replaces them.")
+    where = kernels.add_mutually_exclusive_group()
+    where.add_argument("--user", action="store_true", help="into your user folder, for every environment")
+    where.add_argument("--prefix", type=Path, help="under this prefix (default: the virtual environment's, "
+                       "else --user)")
     return parser
+
+
+def install_kernels(args):
+    """The kernels command: install the kernels, say where and how to use them."""
+    from . import kernels
+
+    if args.prefix and not args.prefix.is_dir():
+        raise UserError(f"The folder {args.prefix} for --prefix does not exist: create it first.")
+    folders = kernels.install_kernels(user=args.user, prefix=args.prefix and str(args.prefix))
+    for name, folder in folders.items():
+        print(f"installed kernel {kernels.kernel_name(name)} (KERAS_BACKEND={name}) in {folder}")
+    print("In JupyterLab: Kernel > Change Kernel..., then \"LeNet-5 (JAX)\" (or TensorFlow, PyTorch).")
+    return {"kernels": folders}
 
 
 def check_output_path(path, suffix):
@@ -125,6 +147,8 @@ def check_output_path(path, suffix):
 
 def run(args):
     """Carry out the parsed command; return the results dict."""
+    if args.command == "kernels":  # Jupyter's business only: no backend, no Keras
+        return install_kernels(args)
     backend.select_backend(args.backend, args.device)
     check_output_path(args.report, ".json")
     if args.command == "train":
@@ -140,8 +164,7 @@ def run(args):
     from . import data, training
 
     backend.require_device(args.device)
-    print(f"lenet-keras: backend {keras.backend.backend()}, Keras {keras.__version__}, "
-          f"device {backend.device_name()}", flush=True)
+    print(backend.banner(), flush=True)
     if args.command == "train":
         chosen = {"epochs": args.epochs, "batch_size": args.batch_size, "learning_rate": args.learning_rate}
         config = dataclasses.replace(training.recipe(args.model), api=args.api, seed=args.seed,

@@ -85,10 +85,13 @@ def test_save_json_is_atomic_and_readable(tmp_path):
 
 
 @pytest.mark.slow
-def test_default_training_reaches_99_percent(mnist):
-    """The headline: the default recipe reaches 99% test accuracy (about a minute on 2 CPU cores)."""
-    _, report = training.train(training.TrainConfig(verbose=0), mnist=mnist)
-    assert report["test_accuracy"] >= 0.99
+@pytest.mark.parametrize("name, target", [("lenet5", 0.99), ("classic", 0.99), ("improved", 0.995)])
+def test_full_recipe_reaches_its_target(mnist, name, target):
+    """The headline figures, full runs: 99% for LeNet-5 (about a minute on 2 CPU cores), 1.0% test error
+    for the classic network and 99.5% for the improved one (minutes each). The notebooks check these
+    runs with wider margins, so that another seed or a GPU does not stop a student."""
+    _, report = training.train(training.recipe(name), mnist=mnist)
+    assert report["test_accuracy"] >= target
 
 
 def test_importing_the_package_asks_tensorflow_for_one_inter_op_thread():
