@@ -4,6 +4,7 @@
 KERAS_BACKEND at import.
 """
 
+import contextlib
 import importlib.util
 import os
 import sys
@@ -46,10 +47,31 @@ def start(backend=None):
     `backend` ("tensorflow", "jax" or "torch") wins; else KERAS_BACKEND, which the kernels
     "LeNet-5 (JAX)" etc. set (`python -m lenet_keras kernels`), as does `KERAS_BACKEND=jax jupyter lab`;
     else TensorFlow. Once Keras is imported the backend is fixed: to switch, restart the kernel."""
-    select_backend(backend)
-    from .training import quick_mode  # imports Keras, now that the backend is chosen
+    chosen = select_backend(backend)
+    with silenced_stderr(chosen == "tensorflow" and "tensorflow" not in sys.modules):
+        from .training import quick_mode  # imports Keras, now that the backend is chosen
 
-    print(banner(quick=quick_mode()), flush=True)
+        line = banner(quick=quick_mode())
+    print(line, flush=True)
+
+
+@contextlib.contextmanager
+def silenced_stderr(silence=True):
+    """Send the process's own stderr (file descriptor 2) to /dev/null for the block. TensorFlow's C++
+    libraries print start-up lines (oneDNN, CUDA drivers, cuInit) there while they load and look for a
+    GPU, before any setting such as TF_CPP_MIN_LOG_LEVEL is read; Python's exceptions still raise."""
+    if not silence:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def banner(quick=None):
@@ -105,16 +127,19 @@ def seed_everything(seed, deterministic=False):
     """
     import keras
 
+    from keras.src.utils.module_utils import tensorflow as lazy_tensorflow  # what Keras asks, below
+
     if keras.backend.backend() == "tensorflow" or "tensorflow" in sys.modules:
         keras.utils.set_random_seed(seed)
     else:
         # Keras imports TensorFlow here whenever it is installed, to seed tf.data: seconds of start-up
-        # and its log lines in a JAX or PyTorch run, which has no tf.data to seed.
-        sys.modules["tensorflow"] = None  # makes `import tensorflow` fail, so Keras skips it
+        # and its log lines in a JAX or PyTorch run, which has no tf.data to seed. Told that it is
+        # absent, Keras skips it; the answer is forgotten afterwards, so a later import still works.
+        lazy_tensorflow._available = False
         try:
             keras.utils.set_random_seed(seed)
         finally:
-            del sys.modules["tensorflow"]
+            lazy_tensorflow._available = None
     if deterministic and keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
@@ -137,15 +162,15 @@ def make_compile_config_portable(model):
     that compiled: TensorFlow's `steps_per_execution=32` makes the file's first `predict` fail on
     PyTorch, JAX's `jit_compile=True` would turn on `torch.compile` there, and PyTorch's optimizers
     are saved as its private `torch_adam.Adam`, whose update step is PyTorch code that fails on the
-    other backends. Loading recompiles with these settings, so the loading backend picks its own
-    (the training itself keeps its fast settings)."""
+    other backends. `save_model` calls it too, for models compiled by hand. The training itself keeps
+    its fast settings; a loaded model trains with Keras's defaults (compile it again for speed)."""
     config = getattr(model, "_compile_config", None)
     if config is None:
         return model
     config.config.update(steps_per_execution=1, jit_compile="auto")
-    optimizer = config.config.get("optimizer")
-    if optimizer is not None and not isinstance(optimizer, (str, dict)):
-        public = next(c for c in type(optimizer).__mro__ if not c.__module__.startswith("keras.src.backend."))
+    optimizer = config.config.get("optimizer")  # an instance: `compile` resolves names
+    public = next((c for c in type(optimizer).__mro__ if c.__module__.startswith("keras.src.optimizers.")), None)
+    if public is not None and public is not type(optimizer):  # a backend's own class of a Keras optimizer
         config.config["optimizer"] = {"module": "keras.optimizers", "class_name": public.__name__,
                                       "config": optimizer.get_config(), "registered_name": None}
     return model

@@ -114,7 +114,8 @@ def build_parser():
     kernels = commands.add_parser("kernels", help="install a Jupyter kernel per backend",
                                   description="Install three Jupyter kernels of this Python, \"LeNet-5 (TensorFlow)\", "
                                   "\"LeNet-5 (JAX)\" and \"LeNet-5 (PyTorch)\", each with its KERAS_BACKEND: choose the "
-                                  "backend from JupyterLab's kernel menu. Running it again replaces them.")
+                                  "backend from JupyterLab's kernel menu (--backend plays no part here). Running it "
+                                  "again replaces them.")
     where = kernels.add_mutually_exclusive_group()
     where.add_argument("--user", action="store_true", help="into your user folder, for every environment")
     where.add_argument("--prefix", type=Path, help="under this prefix (default: the virtual environment's, "

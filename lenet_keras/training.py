@@ -190,8 +190,9 @@ def write_atomically(path, write, suffix):
 
 
 def save_model(model, path):
-    """Save `model` to `path` (.keras) atomically."""
-    write_atomically(path, model.save, ".keras")
+    """Save `model` to `path` (.keras) atomically, in a file every backend opens with plain Keras
+    (`backend.make_compile_config_portable`: also for a model compiled by hand)."""
+    write_atomically(path, backend.make_compile_config_portable(model).save, ".keras")
 
 
 def save_json(obj, path):

@@ -1,6 +1,9 @@
 """What differs per backend: the PyTorch layout fix (`backend.avoid_torch_layout_copies`), no TensorFlow
 under JAX or PyTorch."""
 
+import importlib.util
+import os
+import re
 import subprocess
 import sys
 
@@ -51,8 +54,32 @@ def test_training_on_jax_or_torch_never_starts_tensorflow():
     """Keras's set_random_seed imports TensorFlow when installed: its start-up lines have no place there."""
     code = ("import sys; from lenet_keras import training; "
             "training.train(training.TrainConfig(epochs=1, subset=256, verbose=0)); "
-            "print('tensorflow' in sys.modules)")
+            "print('tensorflow' in sys.modules); "
+            "from keras.src.utils.module_utils import tensorflow; print(tensorflow.available)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split()[-1] == "False"
+    assert result.stdout.split()[-2:] == ["False", "True"]  # not started, and still there when asked for
     assert "oneDNN" not in result.stderr and "absl" not in result.stderr
+
+
+def test_a_backend_that_is_not_installed_is_one_sentence(monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "jax" else real(name, *a))
+    with pytest.raises(backend.BackendError, match=r'JAX is not installed in this Python: pip install -e "\.\[jax\]"'):
+        backend.select_backend("jax")
+
+
+def test_user_errors_are_one_line_in_ipython():
+    """IPython shows `_render_traceback_` instead of a traceback: in a notebook, a mistake is a sentence."""
+    assert backend.BackendError("Unknown backend.")._render_traceback_() == ["BackendError: Unknown backend."]
+
+
+def test_start_prints_the_banner_and_nothing_of_tensorflows_start_up():
+    """A notebook's first cell: one line that says where it runs; TensorFlow's C++ start-up lines
+    (printed as its libraries load, whatever TF_CPP_MIN_LOG_LEVEL says) do not reach the student."""
+    code = "from lenet_keras import backend; backend.start()"
+    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "LENET_QUICK": "1"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.fullmatch(r"lenet-keras: backend tensorflow, Keras [\d.]+, device \S+.*, quick mode on\n", result.stdout)
+    assert result.stderr == "", result.stderr

@@ -1,4 +1,4 @@
-"""The 1998 LeNet-5: exactly the paper's 60,000 trainable parameters, its layers, and saving."""
+"""The 1998 LeNet-5: exactly the paper's 60,000 trainable parameters, its layers, and its training."""
 
 import keras
 import numpy as np

@@ -1,7 +1,6 @@
 """`python -m lenet_keras kernels`: one Jupyter kernel per backend, each starting with its KERAS_BACKEND."""
 
 import json
-import os
 import subprocess
 import sys
 
@@ -48,5 +47,5 @@ def test_kernel_runs_with_its_backend(tmp_path, monkeypatch):
 
 def test_prefix_must_exist(tmp_path):
     result = subprocess.run([sys.executable, "-m", "lenet_keras", "kernels", "--prefix", str(tmp_path / "no")],
-                            capture_output=True, text=True, env={**os.environ}, timeout=120)
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and result.stderr.startswith("error: The folder") and "Traceback" not in result.stderr

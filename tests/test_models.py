@@ -1,4 +1,5 @@
-"""LeNet-5: parameter counts, shapes, the two APIs agree, and saved models reload on every backend."""
+"""LeNet-5: parameter counts, shapes, the two APIs agree, a saved model reloads (on every backend:
+test_saved_models.py)."""
 
 import os
 
