@@ -132,7 +132,9 @@ def install_kernels(args):
     folders = kernels.install_kernels(user=args.user, prefix=args.prefix and str(args.prefix))
     for name, folder in folders.items():
         print(f"installed kernel {kernels.kernel_name(name)} (KERAS_BACKEND={name}) in {folder}")
-    print("In JupyterLab: Kernel > Change Kernel..., then \"LeNet-5 (JAX)\" (or TensorFlow, PyTorch).")
+    for name in sorted(set(backend.BACKENDS) - set(folders)):
+        print(f"no kernel for {backend.NAMES[name]}: not installed here (pip install -e \".[{name}]\")")
+    print("In JupyterLab: Kernel > Change Kernel..., then \"LeNet-5 (JAX)\" or another.")
     return {"kernels": folders}
 
 

@@ -2,10 +2,11 @@
 
     python -m lenet_keras kernels      # "LeNet-5 (TensorFlow)", "LeNet-5 (JAX)", "LeNet-5 (PyTorch)"
 
-Each is a kernelspec of this Python with KERAS_BACKEND in its environment; installing again
-replaces them. Importing this module does not import Keras.
+Each is a kernelspec of this Python with KERAS_BACKEND in its environment, for each backend installed
+here; installing again replaces them. Importing this module does not import Keras.
 """
 
+import importlib.util
 import sys
 
 from .backend import BACKENDS, NAMES
@@ -23,12 +24,17 @@ def default_location():
     return {"prefix": sys.prefix} if in_venv else {"user": True}
 
 
+def installed_backends():
+    """The backends whose package this Python has (`pip install -e ".[jax]"` installs one)."""
+    return [backend for backend in BACKENDS if importlib.util.find_spec(backend) is not None]
+
+
 def install_kernels(user=False, prefix=None):
-    """Install the three kernels (at `prefix`, for the `user`, or at `default_location()`);
-    return {backend: folder of its kernelspec}."""
+    """Install a kernel for each installed backend (at `prefix`, for the `user`, or at
+    `default_location()`); return {backend: folder of its kernelspec}."""
     from ipykernel.kernelspec import install  # ipykernel comes with JupyterLab
 
     where = {"user": user, "prefix": prefix} if user or prefix else default_location()
     return {backend: install(kernel_name=kernel_name(backend), display_name=f"LeNet-5 ({NAMES[backend]})",
                              env={"KERAS_BACKEND": backend}, **where)
-            for backend in BACKENDS}
+            for backend in installed_backends()}

@@ -1,5 +1,6 @@
 """`python -m lenet_keras kernels`: one Jupyter kernel per backend, each starting with its KERAS_BACKEND."""
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -49,3 +50,13 @@ def test_prefix_must_exist(tmp_path):
     result = subprocess.run([sys.executable, "-m", "lenet_keras", "kernels", "--prefix", str(tmp_path / "no")],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and result.stderr.startswith("error: The folder") and "Traceback" not in result.stderr
+
+
+def test_kernels_only_for_installed_backends(tmp_path, monkeypatch):
+    """A one-backend install (pip install -e ".[jax]") gets the one kernel it can run."""
+    from lenet_keras import kernels
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: real(name, *a) if name == "jax" else None)
+    assert list(kernels.install_kernels(prefix=str(tmp_path))) == ["jax"]
+    assert [p.name for p in (tmp_path / "share" / "jupyter" / "kernels").iterdir()] == ["lenet-keras-jax"]
