@@ -6,6 +6,7 @@ KERAS_BACKEND at import.
 
 import contextlib
 import importlib.util
+import logging
 import os
 import sys
 
@@ -118,28 +119,37 @@ def require_device(device):
                            "backend's GPU build (see README) or use --device auto.")
 
 
+@contextlib.contextmanager
+def tensorflow_left_alone():
+    """Keras imports TensorFlow whenever it is installed, whatever the backend: to seed tf.data, and
+    to recognise TensorFlow's shapes when it saves or loads a model. On JAX and PyTorch that costs
+    seconds and a screen of TensorFlow's start-up lines. In this block Keras is told TensorFlow is
+    absent (unless it is the backend or already imported); the answer is forgotten afterwards, so a
+    later `import tensorflow` is found as usual."""
+    import keras
+    from keras.src.utils.module_utils import tensorflow as lazy_tensorflow  # what Keras asks
+
+    if keras.backend.backend() == "tensorflow" or "tensorflow" in sys.modules or lazy_tensorflow._available is not None:
+        yield  # TensorFlow's own run, or an answer already given (e.g. by an enclosing block)
+        return
+    lazy_tensorflow._available = False
+    try:
+        yield
+    finally:
+        lazy_tensorflow._available = None
+
+
 def seed_everything(seed, deterministic=False):
     """Seed Python, NumPy and the backend; with `deterministic`, also TensorFlow's op determinism.
 
-    JAX and PyTorch on a CPU repeat a seeded run exactly (and never start TensorFlow). TensorFlow
+    JAX and PyTorch on a CPU repeat a seeded run exactly (without starting TensorFlow). TensorFlow
     needs op determinism for that, which costs about a third of its training speed here, so it is
     asked for explicitly.
     """
     import keras
 
-    from keras.src.utils.module_utils import tensorflow as lazy_tensorflow  # what Keras asks, below
-
-    if keras.backend.backend() == "tensorflow" or "tensorflow" in sys.modules:
+    with tensorflow_left_alone():
         keras.utils.set_random_seed(seed)
-    else:
-        # Keras imports TensorFlow here whenever it is installed, to seed tf.data: seconds of start-up
-        # and its log lines in a JAX or PyTorch run, which has no tf.data to seed. Told that it is
-        # absent, Keras skips it; the answer is forgotten afterwards, so a later import still works.
-        lazy_tensorflow._available = False
-        try:
-            keras.utils.set_random_seed(seed)
-        finally:
-            lazy_tensorflow._available = None
     if deterministic and keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
@@ -171,9 +181,22 @@ def make_compile_config_portable(model):
     optimizer = config.config.get("optimizer")  # an instance: `compile` resolves names
     public = next((c for c in type(optimizer).__mro__ if c.__module__.startswith("keras.src.optimizers.")), None)
     if public is not None and public is not type(optimizer):  # a backend's own class of a Keras optimizer
-        config.config["optimizer"] = {"module": "keras.optimizers", "class_name": public.__name__,
-                                      "config": optimizer.get_config(), "registered_name": None}
+        with tensorflow_left_alone():
+            config.config["optimizer"] = {"module": "keras.optimizers", "class_name": public.__name__,
+                                          "config": optimizer.get_config(), "registered_name": None}
     return model
+
+
+def not_a_retracing_warning(record):
+    """A logging filter: False for TensorFlow's "... calls to ... triggered tf.function retracing"."""
+    return "triggered tf.function retracing" not in record.getMessage()
+
+
+def hide_expected_retracing_warnings():
+    """TensorFlow: drop its warning that a function "triggered tf.function retracing". Keras traces
+    the steps of every new model once, so a notebook that trains and scores five models in a loop
+    sees that warning, with advice that does not apply; TensorFlow's other warnings still show."""
+    logging.getLogger("tensorflow").addFilter(not_a_retracing_warning)  # added once however often called
 
 
 def avoid_torch_layout_copies():

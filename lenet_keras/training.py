@@ -76,6 +76,7 @@ def compile_model(model, config, steps_per_epoch, from_logits=False):
         raise ValueError(f"Unknown optimizer {config.optimizer!r}: use 'adam' or 'sgd'.")
     loss = keras.losses.CategoricalCrossentropy(from_logits=from_logits, label_smoothing=config.label_smoothing)
     backend.avoid_torch_layout_copies()
+    backend.hide_expected_retracing_warnings()
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], **backend.compile_options())
     return backend.make_compile_config_portable(model)
 
@@ -164,7 +165,8 @@ def load_model(path):
         raise UserError(f"The model file {path} does not exist: train one first "
                         "(python -m lenet_keras train) or check the path.")
     try:
-        model = keras.saving.load_model(path, compile=False)
+        with backend.tensorflow_left_alone():
+            model = keras.saving.load_model(path, compile=False)
     except Exception as error:  # Keras raises many types for a bad file
         raise UserError(f"{path} is not a readable Keras model ({type(error).__name__}: "
                         f"{str(error).splitlines()[0][:200]}): pass a .keras file saved by train.") from error
@@ -192,7 +194,8 @@ def write_atomically(path, write, suffix):
 def save_model(model, path):
     """Save `model` to `path` (.keras) atomically, in a file every backend opens with plain Keras
     (`backend.make_compile_config_portable`: also for a model compiled by hand)."""
-    write_atomically(path, backend.make_compile_config_portable(model).save, ".keras")
+    with backend.tensorflow_left_alone():
+        write_atomically(path, backend.make_compile_config_portable(model).save, ".keras")
 
 
 def save_json(obj, path):
