@@ -1,10 +1,14 @@
-"""The course as students use it: JupyterLab in a browser runs a notebook of the series.
+"""The course as students use it: JupyterLab in a browser, the backend picked from its kernel menu.
 
-Starts `jupyter lab` on localhost with a token, opens a copy of a notebook in headless Chromium
-(driven by Playwright, as JupyterLab's own UI tests are), runs all cells from the Run menu in quick
-mode, and checks that every cell ran, none shows an error and a figure rendered. A screenshot is
-saved next to the copy (its path is printed). Needs `pip install playwright` and a Chromium
-(Debian: `apt-get install chromium`); skipped with the reason otherwise.
+Installs the course's kernels (`python -m lenet_keras kernels`) into a scratch prefix, starts
+`jupyter lab` on localhost with a token and KERAS_BACKEND set to *another* backend, opens a copy of a
+notebook that trains in headless Chromium (driven by Playwright, as JupyterLab's own UI tests are),
+chooses "LeNet-5 (<this run's backend>)" through Kernel > Change Kernel..., runs all cells from the
+Run menu in quick mode, and checks that the first cell's banner names the chosen backend, every cell
+ran, none shows an error and the figures rendered. Under each KERAS_BACKEND that CI runs, its own
+kernel is picked. A screenshot is saved next to the copy (its path is printed). Needs
+`pip install playwright` and a Chromium (Debian: `apt-get install chromium`); skipped with the
+reason otherwise.
 """
 
 import json
@@ -19,9 +23,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+import keras
 import pytest
 
-NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "08_your_own_digits.ipynb"
+from lenet_keras import backend
+
+NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "05_error_analysis.ipynb"  # trains, then figures
+BACKEND = keras.backend.backend()
+KERNEL = f"LeNet-5 ({backend.NAMES[BACKEND]})"
 CHROMIUM = os.environ.get("LENET_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install playwright")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no Chromium found: apt-get install chromium, "
@@ -46,8 +55,15 @@ def jupyter_lab(tmp_path):
         path = settings / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
+    prefix = tmp_path / "prefix"
+    prefix.mkdir()
+    installed = subprocess.run([sys.executable, "-m", "lenet_keras", "kernels", "--prefix", str(prefix)],
+                               capture_output=True, text=True, timeout=120)
+    assert installed.returncode == 0, installed.stderr
     port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "LENET_QUICK": "1", "JUPYTERLAB_SETTINGS_DIR": str(settings)}
+    other = next(b for b in backend.BACKENDS if b != BACKEND)  # the server's: the kernel must override it
+    env = {**os.environ, "LENET_QUICK": "1", "JUPYTERLAB_SETTINGS_DIR": str(settings), "KERAS_BACKEND": other,
+           "JUPYTER_PATH": str(prefix / "share" / "jupyter")}
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}"]
@@ -72,7 +88,16 @@ def code_prompts(page):
     return page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
 
 
-def test_notebook_runs_in_jupyterlab(jupyter_lab):
+def change_kernel(page, name):
+    """Kernel > Change Kernel..., pick `name` in JupyterLab's dialog, wait until it is idle."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Kernel$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Change Kernel")).click()
+    page.locator(".jp-Dialog select").select_option(label=name)
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    page.get_by_text(re.compile(re.escape(name) + r" \| Idle$")).wait_for(timeout=180_000)
+
+
+def test_notebook_runs_in_jupyterlab_on_the_kernel_picked(jupyter_lab):
     url, token, work = jupyter_lab
     shutil.copy(NOTEBOOK, work / NOTEBOOK.name)  # a copy: the committed notebook stays as it is
     with playwright.sync_playwright() as p:
@@ -81,6 +106,7 @@ def test_notebook_runs_in_jupyterlab(jupyter_lab):
         page.goto(f"{url}/lab/tree/{NOTEBOOK.name}?token={token}")
         page.locator(".jp-NotebookPanel .jp-Notebook-cell").first.wait_for(timeout=120_000)
         page.get_by_text(re.compile(r"\| Idle$")).wait_for(timeout=120_000)  # the status bar: kernel ready
+        change_kernel(page, KERNEL)
 
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
         page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
@@ -95,14 +121,17 @@ def test_notebook_runs_in_jupyterlab(jupyter_lab):
         page.screenshot(path=str(work / "jupyterlab.png"), full_page=True)
         print("screenshot:", work / "jupyterlab.png")
         figures = page.locator(".jp-RenderedImage img").count()
+        banner = page.locator(".jp-OutputArea-output", has_text="lenet-keras: backend").first.inner_text()
         page.keyboard.press("Control+s")
         page.get_by_text(re.compile("Saving completed")).wait_for(timeout=30_000)
         browser.close()
 
+    assert f"backend {BACKEND}," in banner and "quick mode on" in banner, banner
     assert errors == 0, "a cell shows an error"
     assert all(t.strip("[]: ").isdigit() for t in prompts), f"not every cell ran in time: {prompts}"
     assert figures >= 3, f"only {figures} figures rendered"
     saved = json.loads((work / NOTEBOOK.name).read_text())  # what the browser saved after the run
+    assert saved["metadata"]["kernelspec"]["name"] == f"lenet-keras-{BACKEND}"  # the choice is remembered
     cells = [c for c in saved["cells"] if c["cell_type"] == "code"]
     assert all(c["execution_count"] for c in cells)
     assert not [o for c in cells for o in c["outputs"] if o["output_type"] == "error"]
