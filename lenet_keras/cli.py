@@ -123,7 +123,7 @@ def build_parser():
     return parser
 
 
-def install_kernels(args):
+def kernels_command(args):
     """The kernels command: install the kernels, say where and how to use them."""
     from . import kernels
 
@@ -151,7 +151,7 @@ def check_output_path(path, suffix):
 def run(args):
     """Carry out the parsed command; return the results dict."""
     if args.command == "kernels":  # Jupyter's business only: no backend, no Keras
-        return install_kernels(args)
+        return kernels_command(args)
     backend.select_backend(args.backend, args.device)
     check_output_path(args.report, ".json")
     if args.command == "train":
