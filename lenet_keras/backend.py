@@ -53,6 +53,7 @@ def start(backend=None):
         from .training import quick_mode  # imports Keras, now that the backend is chosen
 
         line = banner(quick=quick_mode())
+    hide_expected_retracing_warnings()  # notebooks build and call many models, each traced once
     print(line, flush=True)
 
 

@@ -179,6 +179,7 @@ class RandomAffine(keras.layers.Layer):
     def call(self, images, training=False):
         if not training:
             return images
+        images = ops.cast(images, self.compute_dtype)  # Keras casts float inputs, not MNIST's uint8 pixels
         n = ops.shape(images)[0]
 
         def draw(limit):

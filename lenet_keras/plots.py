@@ -2,6 +2,8 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from . import analysis
 
@@ -54,10 +56,14 @@ def plot_pixel_histograms(versions):
     return fig
 
 
-def plot_history(histories, metrics=("loss", "accuracy"), title=None):
+def plot_history(histories, metrics=("loss", "accuracy"), title=None, log_loss=False, accuracy_ylim=None,
+                 train=True):
     """Learning curves: for each metric, training (dashed) and validation (solid) per run.
 
-    `histories` is one Keras history dict or a dict mapping run names to history dicts.
+    `histories` is one Keras history dict or a dict mapping run names to history dicts. `log_loss`
+    draws the loss on a log scale and `accuracy_ylim` zooms the accuracy axis, so that one diverged
+    or slow run does not flatten the others into a line; `train=False` leaves out the training
+    curves, for many runs at once.
     """
     if "loss" in histories:
         histories = {"": histories}
@@ -66,12 +72,18 @@ def plot_history(histories, metrics=("loss", "accuracy"), title=None):
         for i, (name, history) in enumerate(histories.items()):
             color = f"C{i}"
             epochs = np.arange(1, len(history[metric]) + 1)
-            ax.plot(epochs, history[metric], "--", color=color, alpha=0.7, label=f"{name} train".strip())
+            if train or f"val_{metric}" not in history:
+                ax.plot(epochs, history[metric], "--", color=color, alpha=0.7, label=f"{name} train".strip())
             if f"val_{metric}" in history:
                 ax.plot(epochs, history[f"val_{metric}"], "-", color=color, label=f"{name} validation".strip())
-        ax.set(xlabel="epoch", ylabel=metric)
+        ax.set(xlabel="epoch", ylabel=metric if train else f"validation {metric}")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+        if metric == "loss" and log_loss:
+            ax.set(yscale="log", ylabel="loss (log scale)")
+        if metric == "accuracy" and accuracy_ylim:
+            ax.set(ylim=accuracy_ylim)
         ax.grid(alpha=0.3)
-    axes[0][-1].legend(fontsize=8)
+    axes[0][-1].legend(fontsize=8, ncol=2 if len(histories) > 3 else 1)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -121,31 +133,60 @@ def plot_confidence(probs, y_true):
 
 
 def plot_filters(kernel, ncols=8):
-    """The 5x5 filters of a conv kernel (h, w, in, out): one image per (output, input) pair."""
+    """The 5x5 filters of a conv kernel (h, w, in, out): one image per (output, input) pair, all on
+    one colour scale centred on 0 (red adds, blue subtracts), with its colour bar."""
     h, w, n_in, n_out = kernel.shape
     fig, axes = _grid(n_in * n_out, ncols=max(ncols, n_in) if n_in > 1 else min(ncols, n_out), size=0.9)
+    limit = np.abs(kernel).max()
     for ax, (o, i) in zip(axes, [(o, i) for o in range(n_out) for i in range(n_in)]):
-        ax.imshow(kernel[:, :, i, o], cmap="RdBu_r", vmin=-np.abs(kernel).max(), vmax=np.abs(kernel).max())
+        image = ax.imshow(kernel[:, :, i, o], cmap="RdBu_r", vmin=-limit, vmax=limit)
     fig.tight_layout()
+    fig.colorbar(image, ax=fig.axes, shrink=0.8, label="weight")
     return fig
 
 
-def plot_feature_maps(maps, ncols=8):
-    """The feature maps (H, W, C) of one image, one panel per channel."""
+def plot_feature_maps(maps, ncols=8, title=None):
+    """The feature maps (H, W, C) of one image, one panel per channel, all on one colour scale (so a
+    dark map is a weak one), with its colour bar."""
     maps = np.asarray(maps)
     fig, axes = _grid(maps.shape[-1], ncols, size=1.1)
+    low, high = float(maps.min()), float(maps.max())
     for c, ax in zip(range(maps.shape[-1]), axes):
-        ax.imshow(maps[..., c], cmap="viridis")
+        image = ax.imshow(maps[..., c], cmap="viridis", vmin=low, vmax=high)
         ax.set_title(str(c), fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.colorbar(image, ax=fig.axes, shrink=0.8, label="activation")
+    return fig
+
+
+def plot_padding(images, pad=2):
+    """Images padded by `pad` pixels on each side, with the original image's area outlined (dashed)
+    and the padded field's edge drawn, so that the padding, background-coloured, can be seen."""
+    images = [np.asarray(image).squeeze() for image in images]
+    fig, axes = _grid(len(images), ncols=len(images), size=1.5)
+    for ax, image in zip(axes, images):
+        ax.imshow(image, cmap="gray_r")
+        size = image.shape[0]
+        ax.add_patch(Rectangle((-0.5, -0.5), size, size, fill=False, color="black", lw=1))
+        ax.add_patch(Rectangle((pad - 0.5, pad - 0.5), size - 2 * pad, size - 2 * pad, fill=False,
+                               color="tab:red", lw=1, ls="--"))
+        ax.set_title(f"{size}x{size}", fontsize=9)
     fig.tight_layout()
     return fig
 
 
-def plot_bars(values, ylabel, title=None, fmt="{:.2%}", ylim=None):
-    """A labelled bar chart of `values`, a dict mapping names to numbers."""
+def plot_bars(values, ylabel, title=None, fmt="{:.2%}", ylim=None, band=None, band_label=None):
+    """A labelled bar chart of `values`, a dict mapping names to numbers. `band` (low, high) shades a
+    range across the chart, such as the spread of one setting over seeds: bars inside it are noise."""
     fig, ax = plt.subplots(figsize=(1.4 * len(values) + 2, 3))
     bars = ax.bar(list(values), list(values.values()), color=[f"C{i}" for i in range(len(values))])
     ax.bar_label(bars, labels=[fmt.format(v) for v in values.values()], fontsize=8)
+    if band is not None:
+        ax.axhspan(*band, color="gray", alpha=0.3, zorder=3, label=band_label)
+        if band_label:
+            ax.legend(fontsize=8, loc="upper left")
     ax.set(ylabel=ylabel, title=title, ylim=ylim)
     fig.tight_layout()
     return fig

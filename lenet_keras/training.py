@@ -111,10 +111,12 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
         callbacks.append(keras.callbacks.EarlyStopping(patience=config.early_stopping,
                                                        restore_best_weights=True))
 
+    # float32 pixels, still 0-255: fed uint8, TensorFlow's graph of an augmented model prints
+    # "oneDNN supports DT_UINT8 only on platforms with AVX-512" on stderr, into the notebooks
+    x_train, x_val = (data.add_channel_axis(x).astype("float32") for x in (x_train, x_val))
     start = time.perf_counter()
-    history = fitted.fit(data.add_channel_axis(x_train), one_hot(y_train), batch_size=config.batch_size,
-                        epochs=config.epochs, initial_epoch=done, callbacks=callbacks,
-                        validation_data=(data.add_channel_axis(x_val), one_hot(y_val)),
+    history = fitted.fit(x_train, one_hot(y_train), batch_size=config.batch_size, epochs=config.epochs,
+                        initial_epoch=done, callbacks=callbacks, validation_data=(x_val, one_hot(y_val)),
                         verbose=fit_verbosity(config.verbose))
     seconds = time.perf_counter() - start
     scores = evaluate_model(model, x_test, y_test)

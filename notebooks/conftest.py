@@ -9,7 +9,7 @@ os.environ.setdefault("LENET_QUICK", "1")
 
 # These notebooks start one process per backend themselves, so running them under each backend
 # repeats identical work: they run once, under TensorFlow (the default backend).
-RUN_ONCE = {"06_backends_compared.ipynb"}
+RUN_ONCE = {"06_backends_compared.ipynb", "06_backends_compared_solutions.ipynb"}
 
 
 def pytest_collectstart(collector):

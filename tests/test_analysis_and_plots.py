@@ -86,8 +86,11 @@ def test_figures_have_the_right_panels():
     assert len(visible_axes(plots.plot_misclassified(np.zeros((10, 28, 28)), Y_TRUE, probs, [1, 4, 7]))) == 3
     assert len(plots.plot_confidence(probs, Y_TRUE).axes) == 1
     assert len(visible_axes(plots.plot_filters(rng.normal(size=(5, 5, 1, 6)), ncols=6))) == 6
+    assert len(plots.plot_feature_maps(rng.normal(size=(10, 10, 2))).axes) == 8 + 1  # a row of 8, + colour bar
     assert len(visible_axes(plots.plot_feature_maps(rng.normal(size=(10, 10, 16))))) == 16
     assert len(plots.plot_bars({"a": 0.5, "b": 0.7}, ylabel="x").axes[0].patches) == 2
+    padded = plots.plot_padding(np.zeros((3, 32, 32)))
+    assert len(visible_axes(padded)) == 3 and all(len(ax.patches) == 2 for ax in visible_axes(padded))
     table = np.zeros((6, 16), dtype=int)
     assert plots.plot_connection_table(table).axes[0].images[0].get_array().shape == (6, 16)
     assert len(visible_axes(plots.plot_rbf_codes(np.ones((10, 84))))) == 10
@@ -101,6 +104,30 @@ def test_figures_have_the_right_panels():
     steps = digits.preparation_steps(np.pad(np.zeros((20, 8)), 20, constant_values=1.0))
     fig = plots.plot_preparation(steps)
     assert [ax.get_title().split("\n")[0] for ax in fig.axes] == list(steps)
+
+
+def test_plot_options_that_keep_several_runs_readable():
+    history = {"loss": [2.3, 0.5, 0.1], "val_loss": [2.3, 0.6, 0.2], "accuracy": [0.1, 0.9, 0.97],
+               "val_accuracy": [0.1, 0.9, 0.96]}
+    fig = plots.plot_history(history, log_loss=True, accuracy_ylim=(0.9, 1.0))
+    loss_ax, accuracy_ax = fig.axes
+    assert loss_ax.get_yscale() == "log" and accuracy_ax.get_ylim() == (0.9, 1.0)
+    fig.canvas.draw()
+    assert all(float(t).is_integer() for t in loss_ax.get_xticks())  # whole epochs only
+    assert plots.plot_history(history).axes[0].get_yscale() == "linear"
+    assert len(plots.plot_history({"a": history, "b": history}, train=False).axes[0].lines) == 2  # validation only
+    ax = plots.plot_bars({"a": 0.5, "b": 0.7}, ylabel="x", band=(0.55, 0.6), band_label="seeds").axes[0]
+    assert len(ax.patches) == 3 and ax.get_legend().get_texts()[0].get_text() == "seeds"
+
+
+def test_filters_and_feature_maps_share_one_colour_scale():
+    rng = np.random.default_rng(0)
+    kernel = rng.normal(size=(5, 5, 1, 6))
+    images = [ax.images[0] for ax in plots.plot_filters(kernel, ncols=6).axes if ax.images][:6]
+    assert {im.get_clim() for im in images} == {(-np.abs(kernel).max(), np.abs(kernel).max())}
+    maps = rng.normal(size=(10, 10, 4))
+    images = [ax.images[0] for ax in plots.plot_feature_maps(maps).axes if ax.images][:4]
+    assert {im.get_clim() for im in images} == {(maps.min(), maps.max())}
 
 
 def test_plots_never_show(monkeypatch):

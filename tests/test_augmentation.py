@@ -53,6 +53,17 @@ def test_random_affine_acts_in_training_only_and_keeps_its_config(images):
     assert (clone.rotation, clone.shift, clone.zoom, clone.seed) == (0.05, 0.1, 0.1, 3)
 
 
+def test_random_affine_warps_raw_uint8_pixels_as_floats(images):
+    """fit feeds the model MNIST's uint8 pixels: the warp must see them as floats (the same numbers)."""
+    assert images.dtype == np.uint8
+    warped = {}
+    for dtype in ("uint8", "float32"):
+        layer = layers.RandomAffine(seed=5)
+        warped[dtype] = ops.convert_to_numpy(layer(images.astype(dtype), training=True))
+    assert warped["uint8"].dtype == np.float32
+    np.testing.assert_allclose(warped["uint8"], warped["float32"], atol=1e-3)
+
+
 def test_augmented_models_compile_their_training_step():
     """Keras's RandomRotation & co. mark themselves unfit for XLA, which made JAX run the whole
     training step eagerly (2-6x slower steps); the replacement keeps the step compiled."""

@@ -87,6 +87,17 @@ def test_start_prints_the_banner_and_nothing_of_tensorflows_start_up():
     assert result.stderr == "", result.stderr
 
 
+def test_training_with_augmentation_on_tensorflow_prints_nothing_on_stderr():
+    """fit feeds uint8 pixels; warped as uint8, TensorFlow's oneDNN said 'supports DT_UINT8 only on
+    platforms with AVX-512' on stderr, into the notebooks' outputs."""
+    code = ("from lenet_keras import backend; backend.start(); from lenet_keras import models, training; "
+            "training.train(training.TrainConfig(epochs=1, subset=512, verbose=0), model=models.build_lenet5(augment=True))")
+    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "LENET_QUICK": "1"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stderr == "", result.stderr
+
+
 def test_only_tensorflows_retracing_warning_is_hidden(caplog):
     backend.hide_expected_retracing_warnings()
     logger = logging.getLogger("tensorflow")
