@@ -5,6 +5,8 @@ KERAS_BACKEND at import.
 """
 
 import contextlib
+import functools
+import importlib.metadata
 import importlib.util
 import logging
 import os
@@ -35,6 +37,7 @@ def select_backend(backend=None, device="auto"):
         raise BackendError(f"Keras is already imported with another backend: set KERAS_BACKEND={backend} "
                            "before importing keras (in a notebook, restart the kernel).")
     os.environ["KERAS_BACKEND"] = backend
+    use_fast_xla_cpu_kernels()  # before JAX starts computing
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
     if device == "cpu":
         os.environ["CUDA_VISIBLE_DEVICES"] = ""  # hides GPUs from all three backends
@@ -229,3 +232,129 @@ def permute_to_channels_first(inputs):
     memory_format = {4: torch.channels_last, 5: torch.channels_last_3d}.get(inputs.ndim, torch.contiguous_format)
     return torch.permute(inputs, (0, inputs.ndim - 1, *range(1, inputs.ndim - 1))).contiguous(
         memory_format=memory_format)
+
+
+
+# XLA:CPU hands convolutions, reductions and element-wise fusions to its YNNPACK library by default
+# (jaxlib 0.10); for LeNet's tiny channel counts its kernels are slower than XLA's own: 1.4x faster
+# training without them, with the pooling below (benchmarks/README.md). Set for the jaxlib measured.
+JAX_CPU_FLAGS = {"0.10.2": "--xla_cpu_experimental_ynn_fusion_type="}
+
+
+def use_fast_xla_cpu_kernels():
+    """JAX: turn off XLA:CPU's YNNPACK fusions (see JAX_CPU_FLAGS) through XLA_FLAGS, which JAX reads
+    when it starts computing; return whether they were turned off. Does nothing on other backends,
+    other jaxlib versions, or when your own XLA_FLAGS already choose a YNNPACK setting."""
+    if os.environ.get("KERAS_BACKEND") != "jax":
+        return False
+    try:
+        flag = JAX_CPU_FLAGS.get(importlib.metadata.version("jaxlib"))
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    flags = os.environ.get("XLA_FLAGS", "")
+    if flag is None or "ynn_fusion_type" in flags:
+        return flag is not None and flag in flags.split()
+    os.environ["XLA_FLAGS"] = f"{flags} {flag}".strip()
+    return True
+
+
+def speed_up_jax_convolutions_and_pooling():
+    """JAX: 2x2 max pooling and the convolutions' input gradient in forms XLA:CPU runs faster;
+    return whether the change is in place. The layers (`Conv2D`, `MaxPooling2D`), their weights
+    and the .keras file stay the same; outputs and gradients are equal (tests/test_backend.py).
+
+    Max pooling's gradient through `reduce_window` is XLA's slow `select_and_scatter`: 2x2 pooling
+    as a reshape and a max has a mask for a gradient. A convolution's input gradient, XLA's
+    "transposed" convolution, is faster as one matrix product and 25 shifted sums. Applied on JAX
+    on a CPU with the Keras version it was written for; elsewhere, nothing.
+    """
+    import keras
+
+    if keras.backend.backend() != "jax" or keras.__version__ != "3.15.1":
+        return False
+    import jax
+
+    if jax.default_backend() != "cpu":  # measured on CPUs only; GPUs keep cuDNN's kernels
+        return False
+    from keras.src.backend.jax import nn
+
+    if not hasattr(nn.conv, "__wrapped__"):
+        nn.conv = _with_fast_path(nn.conv, _stride_one_conv)
+        nn.max_pool = _with_fast_path(nn.max_pool, _two_by_two_max_pool)
+    return True
+
+
+def _with_fast_path(keras_op, fast_op):
+    """`keras_op`, except where `fast_op` handles the arguments (it returns None where it does not)."""
+
+    @functools.wraps(keras_op)
+    def op(*args, **kwargs):
+        result = fast_op(*args, **kwargs)
+        return keras_op(*args, **kwargs) if result is None else result
+
+    return op
+
+
+def _channels_last_2d(inputs, data_format):
+    import keras
+
+    return inputs.ndim == 4 and (data_format or keras.config.image_data_format()) == "channels_last"
+
+
+def _stride_one_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """A 2D convolution, stride and dilation 1, of channels-last images, with the faster input
+    gradient (`_conv_with_fast_input_gradient`); None for any other convolution."""
+    import keras
+
+    if (not _channels_last_2d(inputs, data_format) or strides not in (1, (1, 1)) or dilation_rate not in (1, (1, 1))
+            or kernel.shape[2] != inputs.shape[-1]):
+        return None
+    kernel = keras.ops.convert_to_tensor(kernel)
+    return _conv_with_fast_input_gradient()(keras.ops.convert_to_tensor(inputs, kernel.dtype), kernel, padding.upper())
+
+
+@functools.cache
+def _conv_with_fast_input_gradient():
+    """XLA's convolution, with its input gradient as a matrix product (each output pixel's
+    gradient times the kernel) whose 5x5 pieces are added back at their shifted places."""
+    import jax
+    from jax import lax
+    from jax import numpy as jnp
+
+    def conv(inputs, kernel, padding):
+        return lax.conv_general_dilated(inputs, kernel, (1, 1), padding, dimension_numbers=("NHWC", "HWIO", "NHWC"))
+
+    def forward(inputs, kernel, padding):
+        return conv(inputs, kernel, padding), (inputs, kernel)
+
+    def backward(padding, saved, grad):
+        inputs, kernel = saved
+        kernel_grad = jax.vjp(lambda k: conv(inputs, k, padding), kernel)[1](grad)[0]
+        rows, cols = kernel.shape[:2]
+        pieces = jnp.einsum("nhwo,ijco->nhwijc", grad, kernel)
+        inputs_grad = sum(jnp.pad(pieces[:, :, :, i, j], ((0, 0), (i, rows - 1 - i), (j, cols - 1 - j), (0, 0)))
+                          for i in range(rows) for j in range(cols))
+        if padding == "SAME":  # drop the gradient of the zeros around the image
+            top, left = (rows - 1) // 2, (cols - 1) // 2
+            inputs_grad = inputs_grad[:, top:top + inputs.shape[1], left:left + inputs.shape[2]]
+        return inputs_grad, kernel_grad
+
+    fast = jax.custom_vjp(conv, nondiff_argnums=(2,))
+    fast.defvjp(forward, backward)
+    return fast
+
+
+def _two_by_two_max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """2x2 max pooling, stride 2, of channels-last images of even size as a reshape and a max (its
+    gradient goes to the largest of each window, shared on a tie, as in `jnp.max`); None otherwise."""
+    import keras
+
+    def pair(value):
+        return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+
+    size = pair(pool_size)
+    if (not _channels_last_2d(inputs, data_format) or size != (2, 2) or pair(strides or size) != (2, 2)
+            or inputs.shape[1] % 2 or inputs.shape[2] % 2):
+        return None
+    _, height, width, channels = inputs.shape
+    return keras.ops.convert_to_tensor(inputs).reshape(-1, height // 2, 2, width // 2, 2, channels).max(axis=(2, 4))

@@ -76,6 +76,7 @@ def compile_model(model, config, steps_per_epoch, from_logits=False):
         raise ValueError(f"Unknown optimizer {config.optimizer!r}: use 'adam' or 'sgd'.")
     loss = keras.losses.CategoricalCrossentropy(from_logits=from_logits, label_smoothing=config.label_smoothing)
     backend.avoid_torch_layout_copies()
+    backend.speed_up_jax_convolutions_and_pooling()
     backend.hide_expected_retracing_warnings()
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], **backend.compile_options())
     return backend.make_compile_config_portable(model)

@@ -50,6 +50,87 @@ def test_layout_fix_keeps_lenet_outputs_and_gradients(images, monkeypatch):
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
 
 
+on_jax = pytest.mark.skipif(keras.backend.backend() != "jax", reason="a JAX-only speed-up")
+
+
+def test_jax_speed_ups_are_applied_on_jax_only():
+    on_a_jax_cpu = keras.backend.backend() == "jax" and backend.device_name() == "cpu"
+    assert backend.speed_up_jax_convolutions_and_pooling() == on_a_jax_cpu
+
+
+@on_jax
+@pytest.mark.parametrize("build", [models.build_lenet5, models.build_improved_lenet5])
+def test_jax_speed_ups_keep_outputs_and_gradients(build, images, monkeypatch):
+    import jax
+    from keras.src.backend.jax import nn
+
+    model = build()
+    trainable = [v.value for v in model.trainable_variables]
+    others = [v.value for v in model.non_trainable_variables]
+
+    def outputs_and_gradients():
+        def digit_3(weights):
+            outputs, _ = model.stateless_call(weights, others, images.astype("float32"))
+            return outputs[:, 3].sum(), outputs
+        gradients, outputs = jax.grad(digit_3, has_aux=True)(trainable)
+        return [np.asarray(t) for t in (outputs, *gradients)]
+
+    assert backend.speed_up_jax_convolutions_and_pooling()
+    assert nn.conv.__wrapped__ and nn.max_pool.__wrapped__
+    fast = outputs_and_gradients()
+    monkeypatch.setattr(nn, "conv", nn.conv.__wrapped__)  # Keras 3.15's own
+    monkeypatch.setattr(nn, "max_pool", nn.max_pool.__wrapped__)
+    for got, expected in zip(fast, outputs_and_gradients(), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-6 * np.abs(expected).max())
+
+
+@on_jax
+@pytest.mark.parametrize("kernel, padding", [((5, 5, 1, 6), "same"), ((5, 5, 6, 16), "valid"), ((4, 3, 2, 3), "same")])
+def test_jax_fast_convolution_has_keras_input_and_kernel_gradients(kernel, padding):
+    import jax
+    from keras.src.backend.jax import nn
+
+    backend.speed_up_jax_convolutions_and_pooling()
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 12, 11, kernel[2])).astype("float32")
+    w = rng.normal(size=kernel).astype("float32")
+    fast, keras_own = ((lambda x, w, conv=conv: (conv(x, w, 1, padding) ** 2).sum()) for conv in (nn.conv, nn.conv.__wrapped__))
+    for got, expected in zip(jax.grad(fast, (0, 1))(x, w), jax.grad(keras_own, (0, 1))(x, w), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4 * np.abs(expected).max())
+
+
+@on_jax
+def test_jax_fast_max_pooling_shares_the_gradient_of_a_tie():
+    import jax
+    from keras.src.backend.jax import nn
+
+    backend.speed_up_jax_convolutions_and_pooling()
+    window = np.array([[1.0, 3.0], [3.0, 2.0]], "float32").reshape(1, 2, 2, 1)
+    assert float(nn.max_pool(window, 2)[0, 0, 0, 0]) == 3.0
+    gradient = jax.grad(lambda x: nn.max_pool(x, 2).sum())(window)
+    np.testing.assert_array_equal(gradient.reshape(2, 2), [[0.0, 0.5], [0.5, 0.0]])
+
+
+def test_xla_cpu_flag_is_set_for_jax_only_and_never_over_yours(monkeypatch):
+    flag = backend.JAX_CPU_FLAGS["0.10.2"]
+    monkeypatch.setattr(backend.importlib.metadata, "version", lambda name: "0.10.2")
+    for chosen, yours, expected in [("jax", None, flag), ("jax", "--xla_dump_to=/tmp/x", f"--xla_dump_to=/tmp/x {flag}"),
+                                    ("jax", "--xla_cpu_experimental_ynn_fusion_type=LIBRARY_FUSION_TYPE_DOT",
+                                     "--xla_cpu_experimental_ynn_fusion_type=LIBRARY_FUSION_TYPE_DOT"),
+                                    ("tensorflow", None, None), ("torch", "--xla_dump_to=/tmp/x", "--xla_dump_to=/tmp/x")]:
+        monkeypatch.setenv("KERAS_BACKEND", chosen)
+        if yours is None:
+            monkeypatch.delenv("XLA_FLAGS", raising=False)
+        else:
+            monkeypatch.setenv("XLA_FLAGS", yours)
+        backend.use_fast_xla_cpu_kernels()
+        assert os.environ.get("XLA_FLAGS") == expected, (chosen, yours)
+    monkeypatch.setattr(backend.importlib.metadata, "version", lambda name: "0.99.0")  # not measured: left alone
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    monkeypatch.delenv("XLA_FLAGS")
+    assert not backend.use_fast_xla_cpu_kernels() and "XLA_FLAGS" not in os.environ
+
+
 @pytest.mark.skipif(keras.backend.backend() == "tensorflow", reason="a JAX and PyTorch check")
 def test_training_on_jax_or_torch_never_starts_tensorflow(tmp_path):
     """Keras imports TensorFlow when installed (to seed it, to save and load): not in these runs."""
