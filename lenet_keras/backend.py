@@ -295,6 +295,11 @@ def _with_fast_path(keras_op, fast_op):
     return op
 
 
+def _pair(value):
+    """Keras's ways of giving a 2D size (2, (2, 2) or [2, 2]) as one tuple."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+
+
 def _channels_last_2d(inputs, data_format):
     import keras
 
@@ -306,7 +311,7 @@ def _stride_one_conv(inputs, kernel, strides=1, padding="valid", data_format=Non
     gradient (`_conv_with_fast_input_gradient`); None for any other convolution."""
     import keras
 
-    if (not _channels_last_2d(inputs, data_format) or strides not in (1, (1, 1)) or dilation_rate not in (1, (1, 1))
+    if (not _channels_last_2d(inputs, data_format) or _pair(strides) != (1, 1) or _pair(dilation_rate) != (1, 1)
             or kernel.shape[2] != inputs.shape[-1]):
         return None
     kernel = keras.ops.convert_to_tensor(kernel)
@@ -349,11 +354,8 @@ def _two_by_two_max_pool(inputs, pool_size, strides=None, padding="valid", data_
     gradient goes to the largest of each window, shared on a tie, as in `jnp.max`); None otherwise."""
     import keras
 
-    def pair(value):
-        return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-
-    size = pair(pool_size)
-    if (not _channels_last_2d(inputs, data_format) or size != (2, 2) or pair(strides or size) != (2, 2)
+    size = _pair(pool_size)
+    if (not _channels_last_2d(inputs, data_format) or size != (2, 2) or _pair(strides or size) != (2, 2)
             or inputs.shape[1] % 2 or inputs.shape[2] % 2):
         return None
     _, height, width, channels = inputs.shape

@@ -10,6 +10,9 @@ os.environ.setdefault("LENET_QUICK", "1")
 # These notebooks start one process per backend themselves, so running them under each backend
 # repeats identical work: they run once, under TensorFlow (the default backend).
 RUN_ONCE = {"06_backends_compared.ipynb", "06_backends_compared_solutions.ipynb"}
+# The worked solutions add about 7 minutes per backend, and CI has to stay under 45 minutes: they
+# run under TensorFlow only, unless LENET_SOLUTIONS_EVERY_BACKEND=1 (as before a release).
+SOLUTIONS_ONCE = os.environ.get("LENET_SOLUTIONS_EVERY_BACKEND") != "1"
 
 
 def pytest_collectstart(collector):
@@ -23,6 +26,9 @@ def pytest_collection_modifyitems(config, items):
     if backend == "tensorflow":
         return
     skip = pytest.mark.skip(reason="trains on every backend itself; runs once, under KERAS_BACKEND=tensorflow")
+    skip_solution = pytest.mark.skip(reason="worked solutions run under TensorFlow; LENET_SOLUTIONS_EVERY_BACKEND=1 runs them here")
     for item in items:
         if item.path.name in RUN_ONCE:
             item.add_marker(skip)
+        elif SOLUTIONS_ONCE and item.path.parent.name == "solutions":
+            item.add_marker(skip_solution)

@@ -68,18 +68,23 @@ def test_jax_speed_ups_keep_outputs_and_gradients(build, images, monkeypatch):
     trainable = [v.value for v in model.trainable_variables]
     others = [v.value for v in model.non_trainable_variables]
 
+    def digit_3(weights):
+        outputs, _ = model.stateless_call(weights, others, images.astype("float32"))
+        return outputs[:, 3].sum(), outputs
+
     def outputs_and_gradients():
-        def digit_3(weights):
-            outputs, _ = model.stateless_call(weights, others, images.astype("float32"))
-            return outputs[:, 3].sum(), outputs
         gradients, outputs = jax.grad(digit_3, has_aux=True)(trainable)
         return [np.asarray(t) for t in (outputs, *gradients)]
 
+    def steps():  # the computation JAX traced: which convolution and pooling the layers ran
+        return str(jax.make_jaxpr(lambda weights: digit_3(weights))(trainable))  # a new function: traced afresh
+
     assert backend.speed_up_jax_convolutions_and_pooling()
-    assert nn.conv.__wrapped__ and nn.max_pool.__wrapped__
-    fast = outputs_and_gradients()
+    fast, fast_steps = outputs_and_gradients(), steps()
+    assert fast_steps.count("custom_vjp_call") == 2 and "reduce_window_max" not in fast_steps  # C1, C3; S2, S4
     monkeypatch.setattr(nn, "conv", nn.conv.__wrapped__)  # Keras 3.15's own
     monkeypatch.setattr(nn, "max_pool", nn.max_pool.__wrapped__)
+    assert "custom_vjp_call" not in steps() and "reduce_window_max" in steps()
     for got, expected in zip(fast, outputs_and_gradients(), strict=True):
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-6 * np.abs(expected).max())
 
