@@ -9,8 +9,9 @@
 # The GPU machines this project may borrow have CUDA builds of JAX and PyTorch (Python 3.12) but
 # no Keras, so Keras and the two small packages it needs that they lack travel as wheels in .whl/
 # (git-ignored), with MNIST in data/. The install goes into a folder of its own ($SITE), not into
-# the machine's Python. GPU_CHECK_DEVICE=cpu makes the same run a CPU dry run, for checking the
-# script on a machine without a GPU.
+# the machine's Python. GPU_CHECK_BACKENDS="jax" picks backends (default: each of jax, torch and
+# tensorflow that is installed); GPU_CHECK_DEVICE=cpu makes the same run a CPU dry run, for
+# checking the script on a machine without a GPU.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 WHEELS=.whl
@@ -31,50 +32,58 @@ if [ "${1:-}" = "--download" ]; then
   exit 0
 fi
 
-mkdir -p "$OUT"
-exec > >(tee "$OUT/gpu_check.log") 2>&1
-echo "=== $(date -u +%FT%TZ) $(uname -n), device $DEVICE"
-command -v nvidia-smi > /dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+check() {
+  echo "=== $(date -u +%FT%TZ) $(uname -n), device $DEVICE"
+  command -v nvidia-smi > /dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 
-# Keras from the carried wheels, beside (not into) the machine's own packages.
-$PYTHON -m pip install -q --no-index --find-links "$WHEELS" --no-deps --no-compile --target "$SITE" $KERAS_WHEELS || {
-  echo "could not install the wheels in $WHEELS: run 'bash benchmarks/gpu_check.sh --download' first"; exit 1; }
-export PYTHONPATH="$SITE:$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
-if [ -z "${LENET_DATA_DIR:-}" ] && [ ! -f data/mnist.npz ]; then
-  echo "no MNIST: copy mnist.npz into data/ or set LENET_DATA_DIR"; exit 1
-fi
+  # Keras from the carried wheels, beside (not into) the machine's own packages.
+  $PYTHON -m pip install -q --upgrade --no-index --find-links "$WHEELS" --no-deps --no-compile --target "$SITE" $KERAS_WHEELS || {
+    echo "could not install $KERAS_WHEELS from $WHEELS (fetch them with: bash benchmarks/gpu_check.sh --download)"; return 1; }
+  export PYTHONPATH="$SITE:$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
+  if [ -z "${LENET_DATA_DIR:-}" ] && [ ! -f data/mnist.npz ]; then
+    echo "no MNIST: copy mnist.npz into data/ or set LENET_DATA_DIR"; return 1
+  fi
 
-backends=()
-for b in jax torch tensorflow; do
-  $PYTHON -c "import $b" 2> /dev/null && backends+=("$b")
-done
-echo "backends installed: ${backends[*]:-none}"
-failed=0
-for b in "${backends[@]}"; do
-  echo "=== $b: train (the default recipe)"
-  $PYTHON -m lenet_keras --backend "$b" train --device "$DEVICE" --output "$OUT/lenet5_$b.keras" \
-    --report "$OUT/train_$b.json" || failed=1
-  echo "=== $b: benchmark"
-  $PYTHON -m lenet_keras --backend "$b" benchmark --device "$DEVICE" --report "$OUT/benchmark_$b.json" || failed=1
-  rm -f "$OUT/lenet5_$b.keras"  # a trained model is no result to keep
-done
+  backends=()
+  for b in ${GPU_CHECK_BACKENDS:-jax torch tensorflow}; do
+    $PYTHON -c "import $b" 2> /dev/null && backends+=("$b")
+  done
+  if [ ${#backends[@]} -eq 0 ]; then
+    echo "none of the backends (${GPU_CHECK_BACKENDS:-jax torch tensorflow}) is installed for $PYTHON"; return 1
+  fi
+  echo "backends installed: ${backends[*]} (the benchmark's plain loop needs torch)"
+  failed=0
+  for b in "${backends[@]}"; do
+    rm -f "$OUT/train_$b.json" "$OUT/benchmark_$b.json"  # no earlier run's figures in this run's table
+    echo "=== $b: train (the default recipe)"
+    $PYTHON -m lenet_keras --backend "$b" train --device "$DEVICE" --output "$OUT/lenet5_$b.keras" \
+      --report "$OUT/train_$b.json" || failed=1
+    rm -f "$OUT/lenet5_$b.keras"  # a trained model is no result to keep
+    echo "=== $b: benchmark"
+    $PYTHON -m lenet_keras --backend "$b" benchmark --device "$DEVICE" --report "$OUT/benchmark_$b.json" || failed=1
+  done
 
-$PYTHON - "$OUT" <<'EOF'
+  $PYTHON - "$OUT" "${backends[@]}" <<'EOF_PY' || failed=1
 import json, sys
 from pathlib import Path
-out = Path(sys.argv[1])
-print("\n| backend | device | train img/s | 10 epochs s | test acc. | benchmark img/s | vs plain PyTorch | s to 99% |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-for train in sorted(out.glob("train_*.json")):
-    name = train.stem.removeprefix("train_")
-    t = json.loads(train.read_text())
-    bench = out / f"benchmark_{name}.json"
-    b = json.loads(bench.read_text()) if bench.exists() else {"backends": [{}], "reference": {}}
-    r = b["backends"][0]
-    print(f"| {name} | {r.get('device', '?')} | {t['images_per_second']:,.0f} | {t['seconds']:.1f} | "
-          f"{t['test_accuracy']:.2%} | {r.get('train_images_per_second', 0):,.0f} | {r.get('vs_reference', 0):.2f}x | "
-          f"{r.get('seconds_to_99')} |")
-if b.get("reference"):
-    print(f"plain PyTorch loop: {b['reference']['train_images_per_second']:,.0f} img/s on {b['reference']['device']}")
-EOF
-exit $failed
+out, names = Path(sys.argv[1]), sys.argv[2:]
+def read(kind, name):
+    path = out / f"{kind}_{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+print("\n| backend | device | train img/s | 10 epochs s | test acc. | benchmark img/s | plain PyTorch loop img/s | ratio | s to 99% |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+for name in names:
+    t, b = read("train", name), read("benchmark", name)
+    r, ref = (b["backends"][0], b["reference"]) if b else ({}, {})
+    cells = [name, r.get("device", "?")]
+    cells += [f"{t['images_per_second']:,.0f}", f"{t['seconds']:.1f}", f"{t['test_accuracy']:.2%}"] if t else ["failed"] * 3
+    cells += ([f"{r['train_images_per_second']:,.0f}", f"{ref['train_images_per_second']:,.0f}",
+               f"{r['vs_reference']:.2f}x", str(r.get("seconds_to_99"))] if b else ["failed"] * 4)
+    print("| " + " | ".join(cells) + " |")
+EOF_PY
+  return $failed
+}
+
+mkdir -p "$OUT"
+check 2>&1 | tee "$OUT/gpu_check.log"
+exit "${PIPESTATUS[0]}"

@@ -261,7 +261,8 @@ def use_fast_xla_cpu_kernels():
 def speed_up_jax_convolutions_and_pooling():
     """JAX: 2x2 max pooling and the convolutions' input gradient in forms XLA:CPU runs faster;
     return whether the change is in place. The layers (`Conv2D`, `MaxPooling2D`), their weights
-    and the .keras file stay the same; outputs and gradients are equal (tests/test_backend.py).
+    and the .keras file stay the same, and so do outputs and gradients, to float rounding; a tie in
+    max pooling shares its gradient instead of giving it to one input (tests/test_backend.py).
 
     Max pooling's gradient through `reduce_window` is XLA's slow `select_and_scatter`: 2x2 pooling
     as a reshape and a max has a mask for a gradient. A convolution's input gradient, XLA's
@@ -312,8 +313,9 @@ def _stride_one_conv(inputs, kernel, strides=1, padding="valid", data_format=Non
     import keras
 
     if (not _channels_last_2d(inputs, data_format) or _pair(strides) != (1, 1) or _pair(dilation_rate) != (1, 1)
-            or kernel.shape[2] != inputs.shape[-1]):
-        return None
+            or kernel.shape[2] != inputs.shape[-1] or str(padding).lower() not in ("valid", "same")
+            or inputs.shape[1] < kernel.shape[0] or inputs.shape[2] < kernel.shape[1]):
+        return None  # Keras's own op, with its own errors
     kernel = keras.ops.convert_to_tensor(kernel)
     return _conv_with_fast_input_gradient()(keras.ops.convert_to_tensor(inputs, kernel.dtype), kernel, padding.upper())
 

@@ -50,12 +50,20 @@ def test_layout_fix_keeps_lenet_outputs_and_gradients(images, monkeypatch):
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
 
 
-on_jax = pytest.mark.skipif(keras.backend.backend() != "jax", reason="a JAX-only speed-up")
+on_jax = pytest.mark.skipif(keras.backend.backend() != "jax" or not backend.speed_up_jax_convolutions_and_pooling(),
+                            reason="a speed-up for JAX on a CPU with Keras 3.15.1")
+
+
+def traced(function, *args):
+    """The computation JAX traces for `function(*args)`, as text (a new function each time, so never a cached trace)."""
+    import jax
+
+    return str(jax.make_jaxpr(lambda *a: function(*a))(*args))
 
 
 def test_jax_speed_ups_are_applied_on_jax_only():
-    on_a_jax_cpu = keras.backend.backend() == "jax" and backend.device_name() == "cpu"
-    assert backend.speed_up_jax_convolutions_and_pooling() == on_a_jax_cpu
+    measured = keras.backend.backend() == "jax" and backend.device_name() == "cpu" and keras.__version__ == "3.15.1"
+    assert backend.speed_up_jax_convolutions_and_pooling() == measured
 
 
 @on_jax
@@ -76,8 +84,8 @@ def test_jax_speed_ups_keep_outputs_and_gradients(build, images, monkeypatch):
         gradients, outputs = jax.grad(digit_3, has_aux=True)(trainable)
         return [np.asarray(t) for t in (outputs, *gradients)]
 
-    def steps():  # the computation JAX traced: which convolution and pooling the layers ran
-        return str(jax.make_jaxpr(lambda weights: digit_3(weights))(trainable))  # a new function: traced afresh
+    def steps():  # which convolution and pooling the layers ran
+        return traced(digit_3, trainable)
 
     assert backend.speed_up_jax_convolutions_and_pooling()
     fast, fast_steps = outputs_and_gradients(), steps()
@@ -100,8 +108,27 @@ def test_jax_fast_convolution_has_keras_input_and_kernel_gradients(kernel, paddi
     x = rng.normal(size=(3, 12, 11, kernel[2])).astype("float32")
     w = rng.normal(size=kernel).astype("float32")
     fast, keras_own = ((lambda x, w, conv=conv: (conv(x, w, 1, padding) ** 2).sum()) for conv in (nn.conv, nn.conv.__wrapped__))
+    assert "custom_vjp_call" in traced(fast, x, w) and "custom_vjp_call" not in traced(keras_own, x, w)
     for got, expected in zip(jax.grad(fast, (0, 1))(x, w), jax.grad(keras_own, (0, 1))(x, w), strict=True):
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4 * np.abs(expected).max())
+
+
+@on_jax
+def test_jax_speed_ups_leave_other_convolutions_and_poolings_to_keras():
+    from keras.src.backend.jax import nn
+
+    backend.speed_up_jax_convolutions_and_pooling()
+    x = np.ones((2, 9, 9, 4), "float32")
+    for images, kernel, options in [(x, (3, 3, 2, 4), {}),  # grouped: 2 input channels per group
+                                    (x, (3, 3, 4, 4), {"strides": 2}), (x, (3, 3, 4, 4), {"dilation_rate": 2}),
+                                    (x.transpose(0, 3, 1, 2), (3, 3, 4, 4), {"data_format": "channels_first"})]:
+        conv = lambda x, w: nn.conv(x, w, padding="valid", **options)
+        assert "custom_vjp_call" not in traced(conv, images, np.ones(kernel, "float32")), (kernel, options)
+    with pytest.raises(ValueError):  # Keras's own error for an output with no pixels
+        nn.conv(x, np.ones((12, 3, 4, 4), "float32"))
+    for size, strides, shape in [(2, 1, (2, 8, 8, 4)), (3, 3, (2, 9, 9, 4)), (2, 2, (2, 9, 9, 4))]:
+        assert "reduce_window_max" in traced(lambda x: nn.max_pool(x, size, strides), np.ones(shape, "float32"))
+    assert "reduce_window_max" not in traced(lambda x: nn.max_pool(x, 2), np.ones((2, 8, 8, 4), "float32"))
 
 
 @on_jax
