@@ -50,7 +50,7 @@ def test_layout_fix_keeps_lenet_outputs_and_gradients(images, monkeypatch):
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
 
 
-on_jax = pytest.mark.skipif(keras.backend.backend() != "jax" or not backend.speed_up_jax_convolutions_and_pooling(),
+on_jax = pytest.mark.skipif(keras.backend.backend() != "jax" or not backend.speed_up_jax_convolutions_and_pooling(),  # applies it
                             reason="a speed-up for JAX on a CPU with Keras 3.15.1")
 
 
@@ -103,7 +103,6 @@ def test_jax_fast_convolution_has_keras_input_and_kernel_gradients(kernel, paddi
     import jax
     from keras.src.backend.jax import nn
 
-    backend.speed_up_jax_convolutions_and_pooling()
     rng = np.random.default_rng(0)
     x = rng.normal(size=(3, 12, 11, kernel[2])).astype("float32")
     w = rng.normal(size=kernel).astype("float32")
@@ -117,7 +116,6 @@ def test_jax_fast_convolution_has_keras_input_and_kernel_gradients(kernel, paddi
 def test_jax_speed_ups_leave_other_convolutions_and_poolings_to_keras():
     from keras.src.backend.jax import nn
 
-    backend.speed_up_jax_convolutions_and_pooling()
     x = np.ones((2, 9, 9, 4), "float32")
     for images, kernel, options in [(x, (3, 3, 2, 4), {}),  # grouped: 2 input channels per group
                                     (x, (3, 3, 4, 4), {"strides": 2}), (x, (3, 3, 4, 4), {"dilation_rate": 2}),
@@ -136,7 +134,6 @@ def test_jax_fast_max_pooling_shares_the_gradient_of_a_tie():
     import jax
     from keras.src.backend.jax import nn
 
-    backend.speed_up_jax_convolutions_and_pooling()
     window = np.array([[1.0, 3.0], [3.0, 2.0]], "float32").reshape(1, 2, 2, 1)
     assert float(nn.max_pool(window, 2)[0, 0, 0, 0]) == 3.0
     gradient = jax.grad(lambda x: nn.max_pool(x, 2).sum())(window)
