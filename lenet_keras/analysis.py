@@ -1,6 +1,8 @@
-"""Error analysis in NumPy: confusion matrix, per-class scores, confused pairs, mistakes."""
+"""Error analysis in NumPy: confusion matrix, per-class scores, confused pairs, mistakes, calibration
+and temperature scaling, and occlusion maps (which only call `model.predict`)."""
 
 import numpy as np
+from scipy import optimize
 
 NUM_CLASSES = 10
 
@@ -39,3 +41,66 @@ def top_k(probs, k=3):
     """For each row of probabilities, the k likeliest digits and their probabilities."""
     digits = np.argsort(-probs, axis=1)[:, :k]
     return digits, np.take_along_axis(probs, digits, axis=1)
+
+
+def reliability(probs, y_true, bins=15):
+    """The answers grouped by confidence into `bins` equal-width bins (or between the given edges,
+    from 0 to 1): per bin, how many answers, the share right and the mean confidence (NaN where a bin
+    is empty). A calibrated model has the two equal in every bin, up to `noise`, two standard errors
+    of the share right that a calibrated model would show with that many answers."""
+    confidence = probs.max(axis=1)
+    right = probs.argmax(axis=1) == y_true
+    edges = np.linspace(0.0, 1.0, bins + 1) if np.isscalar(bins) else np.asarray(bins, dtype=float)
+    bins = len(edges) - 1
+    which = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, bins - 1)  # bin i: (edge i, edge i+1]
+    count = np.bincount(which, minlength=bins)
+    with np.errstate(invalid="ignore"):
+        accuracy = np.bincount(which, weights=right, minlength=bins) / count
+        mean = np.bincount(which, weights=confidence, minlength=bins) / count
+        noise = 2 * np.sqrt(mean * (1 - mean) / count)  # two standard errors: a calibrated model's gap by chance
+    return {"edges": edges, "count": count, "accuracy": accuracy, "confidence": mean, "noise": noise}
+
+
+def expected_calibration_error(probs, y_true, bins=15):
+    """ECE: the gap between the share right and the mean confidence in each bin, weighted by the
+    bin's share of the answers (Guo et al. 2017, 15 bins). 0 for a calibrated model."""
+    table = reliability(probs, y_true, bins)
+    filled = table["count"] > 0
+    gaps = np.abs(table["accuracy"][filled] - table["confidence"][filled])
+    return float(np.sum(table["count"][filled] * gaps) / table["count"].sum())
+
+
+def with_temperature(probs, temperature):
+    """`probs` softened (temperature > 1) or sharpened (< 1): softmax(log p / T). The ranking of the
+    digits, hence every prediction, stays the same; a temperature of 1 changes nothing."""
+    logits = np.log(np.clip(np.asarray(probs, dtype="float64"), 1e-30, None)) / temperature
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def negative_log_likelihood(probs, y_true):
+    """The mean of -log p(true digit): the cross-entropy loss, in NumPy."""
+    return float(-np.mean(np.log(np.clip(probs[np.arange(len(y_true)), y_true], 1e-30, None))))
+
+
+def fitted_temperature(probs, y_true):
+    """Temperature scaling: the one temperature that minimizes the negative log-likelihood of the
+    labels (fit it on validation images, never on the test set)."""
+    result = optimize.minimize_scalar(lambda log_t: negative_log_likelihood(with_temperature(probs, np.exp(log_t)), y_true),
+                                      bounds=(np.log(0.05), np.log(20.0)), method="bounded", options={"xatol": 1e-4})
+    return float(np.exp(result.x))
+
+
+def occlusion_maps(model, image, digits, patch=7, fill=0):
+    """How much hiding each part of `image` (28, 28, raw 0-255) changes the probability of each of
+    `digits`: one (28, 28) map per digit, value at (i, j) = p(digit) - p(digit with a patch x patch
+    square of `fill` centred on (i, j)). Positive: that part was evidence for the digit. One `predict`
+    on 784 occluded copies, so the same on every backend."""
+    image = np.asarray(image, dtype="float32").reshape(28, 28)
+    half = patch // 2
+    rows, cols = np.mgrid[0:28, 0:28]
+    copies = np.repeat(image[None], 28 * 28 + 1, axis=0)  # the last one stays whole
+    for k, (i, j) in enumerate(zip(rows.ravel(), cols.ravel())):
+        copies[k, max(0, i - half):i + half + 1, max(0, j - half):j + half + 1] = fill
+    probs = np.asarray(model.predict(copies[..., None], batch_size=len(copies), verbose=0))
+    return [(probs[-1, d] - probs[:-1, d]).reshape(28, 28) for d in digits]

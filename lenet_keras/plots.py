@@ -245,3 +245,49 @@ def plot_preparation(steps):
         ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+def plot_reliability(versions, y_true, bins=15):
+    """Reliability diagrams side by side, one per entry of `versions` (a dict: name -> probabilities):
+    the share right in each confidence bin against the diagonal a calibrated model would follow, the
+    gap shaded, the answers per bin written in, the expected calibration error in the title."""
+    fig, axes = plt.subplots(1, len(versions), figsize=(4.2 * len(versions), 4), squeeze=False)
+    for ax, (name, probs) in zip(axes.flat, versions.items()):
+        table = analysis.reliability(probs, y_true, bins)
+        left, width = table["edges"][:-1], np.diff(table["edges"])
+        filled = table["count"] > 0
+        ax.bar(left[filled], table["accuracy"][filled], width[filled], align="edge", color="C0",
+               edgecolor="white", label="share right")
+        ax.bar(left[filled], table["confidence"][filled] - table["accuracy"][filled], width[filled],
+               bottom=table["accuracy"][filled], align="edge", fill=False, hatch="///", edgecolor="C3",
+               lw=0.5, label="gap to the mean confidence")
+        ax.plot([0, 1], [0, 1], "k--", lw=1, label="calibrated")
+        for x, w, n in zip(left[filled], width[filled], table["count"][filled]):
+            ax.text(x + w / 2, 0.02, f"{n:,}", rotation=90, ha="center", va="bottom", fontsize=7, color="white")
+        ece = analysis.expected_calibration_error(probs, y_true, bins)
+        ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence (bin)", ylabel="share right",
+               title=f"{name}: ECE {ece:.2%}")
+        ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_occlusion(images, maps, titles, row_labels):
+    """One column per image: the image, then each of its occlusion maps (`maps[k][i]`: map k of image
+    i, from `analysis.occlusion_maps`) in red where hiding that part lowered the probability, blue where
+    it raised it, on one symmetric scale per row."""
+    fig, axes = plt.subplots(1 + len(maps), len(images), figsize=(1.3 * len(images) + 1, 1.45 * (1 + len(maps))),
+                             squeeze=False, layout="constrained")
+    for ax in axes.flat:
+        ax.set(xticks=[], yticks=[])
+    for i, (image, title) in enumerate(zip(images, titles)):
+        axes[0, i].imshow(np.asarray(image).squeeze(), cmap="gray_r")
+        axes[0, i].set_title(title, fontsize=8)
+    for k, (row, label) in enumerate(zip(maps, row_labels), start=1):
+        scale = max(float(np.abs(row).max()), 1e-6)
+        for i, (image, heat) in enumerate(zip(images, row)):
+            axes[k, i].imshow(np.asarray(image).squeeze(), cmap="gray_r", alpha=0.35)
+            shown = axes[k, i].imshow(heat, cmap="RdBu_r", vmin=-scale, vmax=scale, alpha=0.75)
+        axes[k, 0].set_ylabel(label, fontsize=8)
+        fig.colorbar(shown, ax=list(axes[k]), fraction=0.02, pad=0.01, label="drop in p")
+    return fig

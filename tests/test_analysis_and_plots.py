@@ -133,3 +133,81 @@ def test_filters_and_feature_maps_share_one_colour_scale():
 def test_plots_never_show(monkeypatch):
     monkeypatch.setattr(plt, "show", lambda *a, **k: pytest.fail("plt.show() called inside the package"))
     plots.plot_history({"loss": [1.0], "accuracy": [0.5]})
+
+
+def calibrated_toy(n=200_000, seed=0):
+    """Answers whose confidence is exactly their chance of being right: a calibrated model."""
+    rng = np.random.default_rng(seed)
+    confidence = rng.uniform(0.1, 1.0, n)
+    y_true = rng.integers(0, 10, n)
+    right = rng.uniform(size=n) < confidence
+    y_pred = np.where(right, y_true, (y_true + rng.integers(1, 10, n)) % 10)
+    return one_hot_probs(y_pred, confidence), y_true
+
+
+def test_reliability_table_by_hand():
+    probs = one_hot_probs(np.array([0, 0, 1, 1]), np.array([0.55, 0.65, 0.95, 1.0]))
+    table = analysis.reliability(probs, np.array([0, 1, 1, 1]), bins=2)  # bins (0, 0.5], (0.5, 1]
+    assert table["count"].tolist() == [0, 4]
+    assert table["accuracy"][1] == pytest.approx(0.75) and table["confidence"][1] == pytest.approx(0.7875)
+    assert np.isnan(table["accuracy"][0])
+    assert table["noise"][1] == pytest.approx(2 * np.sqrt(0.7875 * 0.2125 / 4))
+    assert analysis.expected_calibration_error(probs, np.array([0, 1, 1, 1]), bins=2) == pytest.approx(0.0375)
+    edge = one_hot_probs(np.array([0]), np.array([0.5]))  # exactly on an edge: the lower bin
+    assert analysis.reliability(edge, np.array([0]), bins=2)["count"].tolist() == [1, 0]
+
+
+def test_expected_calibration_error_of_calibrated_and_overconfident_toys():
+    probs, y_true = calibrated_toy()
+    assert analysis.expected_calibration_error(probs, y_true) < 0.005
+    sure = one_hot_probs(probs.argmax(axis=1), np.full(len(probs), 0.999))  # the same answers, all at 0.999
+    accuracy = np.mean(probs.argmax(axis=1) == y_true)
+    assert analysis.expected_calibration_error(sure, y_true) == pytest.approx(0.999 - accuracy)
+
+
+def test_temperature_scaling():
+    probs, y_true = calibrated_toy(20_000)
+    assert np.allclose(analysis.with_temperature(probs, 1.0), probs)  # a temperature of 1 changes nothing
+    softer, sharper = analysis.with_temperature(probs, 2.0), analysis.with_temperature(probs, 0.5)
+    assert (softer.argmax(axis=1) == probs.argmax(axis=1)).all() and np.allclose(softer.sum(axis=1), 1)
+    assert (softer.max(axis=1) <= probs.max(axis=1) + 1e-12).all()
+    assert (sharper.max(axis=1) >= probs.max(axis=1) - 1e-12).all()
+    assert analysis.fitted_temperature(probs, y_true) == pytest.approx(1.0, abs=0.05)  # calibrated: T about 1
+    overconfident = analysis.with_temperature(probs, 0.5)  # made too sure: the fit undoes it
+    assert analysis.fitted_temperature(overconfident, y_true) == pytest.approx(2.0, rel=0.05)
+    assert analysis.negative_log_likelihood(one_hot_probs(np.array([3]), np.array([0.5])), np.array([3])) == \
+        pytest.approx(np.log(2))
+
+
+class PixelSum:
+    """A stand-in model: p(digit 1) grows with the ink in the top-left quarter, p(digit 0) is the rest."""
+
+    def predict(self, x, batch_size=None, verbose=0):
+        top_left = x[:, :14, :14, 0].sum(axis=(1, 2)) / (14 * 14 * 255)
+        return np.stack([1 - top_left, top_left] + [np.zeros(len(x))] * 8, axis=1)
+
+
+def test_occlusion_maps_show_where_the_evidence_is():
+    image = np.zeros((28, 28), dtype=np.uint8)
+    image[4:10, 4:10] = 255  # ink in the top-left quarter only
+    image[20:24, 20:24] = 255  # and some the model ignores
+    for_one, for_zero = analysis.occlusion_maps(PixelSum(), image, [1, 0], patch=7)
+    assert for_one.shape == (28, 28)
+    assert for_one[7, 7] > 0 and for_zero[7, 7] < 0  # hiding the top-left ink lowers p(1), raises p(0)
+    assert np.allclose(for_one[22, 22], 0) and np.allclose(for_one[15:, :], 0)  # nothing there for it
+    assert for_one[7, 7] == pytest.approx(36 / (14 * 14))  # all of its ink hidden under a 7x7 patch
+
+
+def test_calibration_and_occlusion_figures():
+    probs, y_true = calibrated_toy(5000)
+    fig = plots.plot_reliability({"a": probs, "b": analysis.with_temperature(probs, 2.0)}, y_true)
+    assert len(fig.axes) == 2 and fig.axes[0].get_title().startswith("a: ECE")
+    maps = [[np.zeros((28, 28))] * 3, [np.ones((28, 28))] * 3]
+    fig = plots.plot_occlusion(np.zeros((3, 28, 28)), maps, titles=["x"] * 3, row_labels=["p(true)", "p(guess)"])
+    assert len(visible_axes(fig)) == 9
+
+
+def test_reliability_between_given_edges():
+    probs = one_hot_probs(np.array([0, 0, 1, 1]), np.array([0.5, 0.95, 0.995, 1.0]))
+    table = analysis.reliability(probs, np.array([0, 1, 1, 1]), bins=[0, 0.9, 0.99, 1])
+    assert table["count"].tolist() == [1, 1, 2] and table["accuracy"].tolist() == [1.0, 0.0, 1.0]
