@@ -6,11 +6,13 @@ notebook that trains in headless Chromium (driven by Playwright, as JupyterLab's
 chooses "LeNet-5 (<this run's backend>)" through Kernel > Change Kernel..., runs all cells from the
 Run menu in quick mode, and checks that the first cell's banner names the chosen backend, every cell
 ran, none shows an error and the figures rendered. Under each KERAS_BACKEND that CI runs, its own
-kernel is picked. A screenshot is saved next to the copy (its path is printed). Needs
+kernel is picked. A screenshot is saved next to the copy (its path is printed). A second test draws a
+1 and a 7 with the mouse on the drawing pad (`widgets.DigitPad`) and checks what LeNet reads. Needs
 `pip install playwright` and a Chromium (Debian: `apt-get install chromium`); skipped with the
 reason otherwise.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -24,9 +26,10 @@ import urllib.request
 from pathlib import Path
 
 import keras
+import nbformat
 import pytest
 
-from lenet_keras import backend
+from lenet_keras import backend, training
 
 NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "05_error_analysis.ipynb"  # trains, then figures
 BACKEND = keras.backend.backend()
@@ -97,20 +100,32 @@ def change_kernel(page, name):
     page.get_by_text(re.compile(re.escape(name) + r" \| Idle$")).wait_for(timeout=180_000)
 
 
+@contextlib.contextmanager
+def chromium_page():
+    """A page in headless Chromium, large enough for a notebook and its figures."""
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield browser.new_page(viewport={"width": 1400, "height": 1000})
+        finally:
+            browser.close()
+
+
+def run_on_this_backend(page, url, token, name):
+    """Open the server's notebook `name`, switch it to this run's kernel, Run > Run All Cells."""
+    page.goto(f"{url}/lab/tree/{name}?token={token}")
+    page.locator(".jp-NotebookPanel .jp-Notebook-cell").first.wait_for(timeout=120_000)
+    page.get_by_text(re.compile(r"\| Idle$")).wait_for(timeout=120_000)  # the status bar: kernel ready
+    change_kernel(page, KERNEL)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+
+
 def test_notebook_runs_in_jupyterlab_on_the_kernel_picked(jupyter_lab):
     url, token, work = jupyter_lab
     shutil.copy(NOTEBOOK, work / NOTEBOOK.name)  # a copy: the committed notebook stays as it is
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/lab/tree/{NOTEBOOK.name}?token={token}")
-        page.locator(".jp-NotebookPanel .jp-Notebook-cell").first.wait_for(timeout=120_000)
-        page.get_by_text(re.compile(r"\| Idle$")).wait_for(timeout=120_000)  # the status bar: kernel ready
-        change_kernel(page, KERNEL)
-
-        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
-        page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
-
+    with chromium_page() as page:
+        run_on_this_backend(page, url, token, NOTEBOOK.name)
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             prompts = code_prompts(page)
@@ -124,7 +139,6 @@ def test_notebook_runs_in_jupyterlab_on_the_kernel_picked(jupyter_lab):
         banner = page.locator(".jp-OutputArea-output", has_text="lenet-keras: backend").first.inner_text()
         page.keyboard.press("Control+s")
         page.get_by_text(re.compile("Saving completed")).wait_for(timeout=30_000)
-        browser.close()
 
     assert f"backend {BACKEND}," in banner and "quick mode on" in banner, banner
     assert errors == 0, "a cell shows an error"
@@ -136,3 +150,55 @@ def test_notebook_runs_in_jupyterlab_on_the_kernel_picked(jupyter_lab):
     assert all(c["execution_count"] for c in cells)
     assert not [o for c in cells for o in c["outputs"] if o["output_type"] == "error"]
     assert any("image/png" in o.get("data", {}) for c in cells for o in c["outputs"])
+
+
+PAD_CELLS = ["from lenet_keras import backend\nbackend.start()",
+             "from lenet_keras import training, widgets\n\nwidgets.DigitPad(training.load_model(\"lenet5.keras\"))"]
+ONE = [(0.52, 0.15), (0.47, 0.85)]  # points of a stroke, as fractions of the canvas
+SEVEN = [(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]  # the bar and the stem in one stroke
+
+
+def draw(page, canvas, points):
+    """Draw one stroke through `points` on `canvas` with the mouse, as a student would."""
+    box = canvas.bounding_box()
+    xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
+    page.mouse.move(*xy[0])
+    page.mouse.down()
+    for x, y in xy[1:]:
+        page.mouse.move(x, y, steps=15)
+    page.mouse.up()
+
+
+def read(page):
+    """What the pad says once the kernel has read the drawing: the best guess or a sentence."""
+    answer = page.locator(".lenet-best, .lenet-message")
+    answer.wait_for(timeout=120_000)
+    return answer.inner_text()
+
+
+def test_digit_pad_reads_what_is_drawn_with_the_mouse(jupyter_lab, mnist):
+    url, token, work = jupyter_lab
+    model, _ = training.train(training.TrainConfig(epochs=2, verbose=0), mnist=mnist)
+    training.save_model(model, work / "lenet5.keras")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in PAD_CELLS])
+    notebook.metadata.kernelspec = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nbformat.write(notebook, work / "pad.ipynb")
+    with chromium_page() as page:
+        run_on_this_backend(page, url, token, "pad.ipynb")
+        canvas = page.locator("canvas.lenet-pad")
+        canvas.wait_for(timeout=300_000)
+        canvas.scroll_into_view_if_needed()
+        draw(page, canvas, ONE)
+        one = read(page)
+        page.get_by_role("button", name="Clear").click()
+        page.locator(".lenet-result > *").first.wait_for(state="detached", timeout=60_000)
+        draw(page, canvas, SEVEN)
+        seven = read(page)
+        page.locator(".lenet-steps").wait_for(timeout=60_000)
+        shot = work / "digit_pad.png"
+        page.locator(".lenet-digit-pad").screenshot(path=str(shot))
+    print("screenshot:", shot)
+    if os.environ.get("LENET_ARTIFACTS"):
+        shutil.copy(shot, Path(os.environ["LENET_ARTIFACTS"]) / shot.name)
+    assert one.startswith("LeNet reads: 1 ("), one
+    assert seven.startswith("LeNet reads: 7 ("), seven
