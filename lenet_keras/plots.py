@@ -291,3 +291,19 @@ def plot_occlusion(images, maps, titles, row_labels):
         axes[k, 0].set_ylabel(label, fontsize=8)
         fig.colorbar(shown, ax=list(axes[k]), fraction=0.02, pad=0.01, label="drop in p")
     return fig
+
+
+def plot_range_test(rates, losses, suggested=None):
+    """A learning-rate range test: the loss of each step against its rate, on a log axis, with the
+    smoothed loss and, if given, the suggested rate marked. The blow-up at the end is cut off."""
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    smooth = analysis.smoothed(losses)
+    ax.plot(rates, losses, color="C0", alpha=0.3, lw=1, label="loss of each step")
+    ax.plot(rates, smooth, color="C0", label="smoothed")
+    if suggested is not None:
+        ax.axvline(suggested, color="C3", ls="--", label=f"suggested: {suggested:.2g}")
+    ax.set(xscale="log", xlabel="learning rate (log scale)", ylabel="training loss", title="Learning-rate range test",
+           ylim=(0, 1.3 * max(smooth[0], smooth.min())))
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -54,20 +54,27 @@ def quick_mode():
     return os.environ.get("LENET_QUICK", "") not in ("", "0")
 
 
-def compile_model(model, config, steps_per_epoch, from_logits=False):
+def learning_rate(config, steps_per_epoch):
+    """The configured learning rate: a number, or the schedule that decays it over the run."""
+    if config.schedule == "cosine":
+        return keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=config.epochs * steps_per_epoch)
+    if config.schedule == "paper":  # the 1998 paper's steps: x1 for 2 epochs, x0.4 for 3, x0.2 for 3, x0.1 for 4, then x0.02
+        return keras.optimizers.schedules.PiecewiseConstantDecay(
+            [e * steps_per_epoch for e in (2, 5, 8, 12)], [config.learning_rate * f for f in (1.0, 0.4, 0.2, 0.1, 0.02)])
+    if config.schedule == "constant":
+        return config.learning_rate
+    raise ValueError(f"Unknown schedule {config.schedule!r}: use 'cosine', 'paper' or 'constant'.")
+
+
+def compile_model(model, config, steps_per_epoch, from_logits=False, rate=None, every_step=False):
     """Compile `model` with the configured optimizer, learning-rate schedule and loss.
 
     The loss takes one-hot labels (`one_hot`): label smoothing needs them. The compile settings
     saved with the model are ones every backend accepts (`backend.make_compile_config_portable`).
+    `rate`, a number or a schedule, replaces the configured rate and schedule; `every_step=True`
+    lets callbacks see every step (TensorFlow otherwise runs 32 steps per call).
     """
-    rate = config.learning_rate
-    if config.schedule == "cosine":
-        rate = keras.optimizers.schedules.CosineDecay(rate, decay_steps=config.epochs * steps_per_epoch)
-    elif config.schedule == "paper":  # the 1998 paper's steps: x1 for 2 epochs, x0.4 for 3, x0.2 for 3, x0.1 for 4, then x0.02
-        rate = keras.optimizers.schedules.PiecewiseConstantDecay(
-            [e * steps_per_epoch for e in (2, 5, 8, 12)], [rate * f for f in (1.0, 0.4, 0.2, 0.1, 0.02)])
-    elif config.schedule != "constant":
-        raise ValueError(f"Unknown schedule {config.schedule!r}: use 'cosine', 'paper' or 'constant'.")
+    rate = learning_rate(config, steps_per_epoch) if rate is None else rate
     if config.optimizer == "adam":
         optimizer = keras.optimizers.Adam(rate)
     elif config.optimizer == "sgd":
@@ -78,7 +85,10 @@ def compile_model(model, config, steps_per_epoch, from_logits=False):
     backend.avoid_torch_layout_copies()
     backend.speed_up_jax_convolutions_and_pooling()
     backend.hide_expected_retracing_warnings()
-    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], **backend.compile_options())
+    options = backend.compile_options()
+    if every_step:
+        options.pop("steps_per_execution", None)
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], **options)
     return backend.make_compile_config_portable(model)
 
 
@@ -136,6 +146,48 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
         "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
     }
     return model, report
+
+
+class LearningRateRangeTest(keras.callbacks.Callback):
+    """A learning-rate range test (Smith, 2017): records the loss of every training step while the
+    optimizer's rate, `schedule`, grows exponentially from `start` to `stop` over `steps` steps;
+    stops the run at `steps`, or once the loss is 4 times its lowest (it diverged)."""
+
+    def __init__(self, start=1e-5, stop=1.0, steps=200):
+        super().__init__()
+        self.start, self.stop, self.steps = start, stop, steps
+        self.growth = (stop / start) ** (1 / (steps - 1))
+        self.schedule = keras.optimizers.schedules.ExponentialDecay(start, decay_steps=1, decay_rate=self.growth)
+        self.rates, self.losses, self._mean = [], [], 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._in_epoch, self._mean = 0, 0.0
+
+    def on_train_batch_end(self, batch, logs=None):
+        # Keras logs the epoch's running mean of the loss; the step's own loss is what changed it
+        mean, n = float(logs["loss"]), self._in_epoch
+        loss = (n + 1) * mean - n * self._mean
+        self._in_epoch, self._mean = n + 1, mean
+        self.rates.append(self.start * self.growth ** len(self.rates))
+        self.losses.append(loss)
+        if len(self.losses) >= self.steps or not np.isfinite(loss) or loss > 4 * min(self.losses):
+            self.model.stop_training = True
+
+
+def learning_rate_range_test(config=TrainConfig(), mnist=None, start=1e-5, stop=1.0, steps=200):
+    """Run a `LearningRateRangeTest` on a fresh model of `config` (its optimizer and batch size; its
+    rate and schedule are replaced) for at most `steps` steps on the training images; return it."""
+    backend.seed_everything(config.seed, config.deterministic)
+    (x_train, y_train), _ = mnist or data.load_mnist(config.data_dir)
+    (x_train, y_train), _ = data.split_validation(x_train, y_train)
+    chosen = np.arange(steps * config.batch_size) % len(x_train)  # full batches only, one epoch
+    model = models.build_model(config.model, config.api)
+    fitted = models.fitting_model(model)
+    finder = LearningRateRangeTest(start, stop, steps)
+    compile_model(fitted, config, steps, from_logits=fitted is not model, rate=finder.schedule, every_step=True)
+    fitted.fit(data.add_channel_axis(x_train[chosen]).astype("float32"), one_hot(y_train[chosen]),
+               batch_size=config.batch_size, epochs=1, callbacks=[finder], verbose=0)
+    return finder
 
 
 def one_hot(labels):

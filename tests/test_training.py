@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pytest
 
-from lenet_keras import data, training
+from lenet_keras import analysis, data, training
 from lenet_keras.errors import UserError
 
 QUICK = training.TrainConfig(epochs=2, subset=4000, batch_size=64, verbose=0)
@@ -104,3 +104,38 @@ def test_importing_the_package_asks_tensorflow_for_one_inter_op_thread():
 
     assert threads_after_import() == "1"
     assert threads_after_import(TF_NUM_INTEROP_THREADS="4") == "4"
+
+
+def test_range_test_recovers_each_steps_loss_from_the_running_mean():
+    finder = training.LearningRateRangeTest(start=1e-3, stop=1e-1, steps=3)
+    finder.set_model(keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]))
+    finder.on_epoch_begin(0)
+    for step, mean in enumerate([4.0, 3.0, 2.0]):  # step losses 4, 2, 0: Keras logs their running means
+        finder.on_train_batch_end(step, {"loss": mean})
+    assert finder.losses == pytest.approx([4.0, 2.0, 0.0])
+    assert finder.rates == pytest.approx([1e-3, 1e-2, 1e-1])
+    assert finder.model.stop_training  # `steps` reached
+
+
+def test_range_test_runs_at_growing_rates_until_the_loss_blows_up(mnist):
+    config = training.TrainConfig(optimizer="sgd", batch_size=64)
+    finder = training.learning_rate_range_test(config, mnist=mnist, start=1e-3, stop=10.0, steps=100)
+    rates = np.array(finder.rates)
+    assert np.allclose(rates[1:] / rates[:-1], finder.growth) and rates[0] == pytest.approx(1e-3)
+    # the optimizer followed the schedule: after k steps its rate is start * growth**k
+    assert float(keras.ops.convert_to_numpy(finder.model.optimizer.learning_rate)) == pytest.approx(
+        1e-3 * finder.growth ** len(rates), rel=1e-4)
+    losses = np.array(finder.losses)
+    assert losses[:5].mean() > 1.5  # untrained: about ln 10
+    assert np.nanmin(losses) < 0.5 * losses[0]  # it learned at moderate rates
+    assert len(losses) < 100 and (not np.isfinite(losses[-1]) or losses[-1] > 4 * np.nanmin(losses))  # then diverged
+    suggested = analysis.suggested_learning_rate(rates, losses)
+    assert 1e-3 < suggested < rates[-1] / 10
+
+
+def test_suggested_learning_rate_is_a_tenth_of_the_lowest_smoothed_loss():
+    rates = np.logspace(-5, 0, 51)
+    losses = (np.log10(rates) + 2) ** 2 + 1  # lowest at 1e-2
+    assert analysis.suggested_learning_rate(rates, losses) == pytest.approx(1e-3, rel=0.3)
+    assert analysis.smoothed([2.0, 2.0, 2.0]) == pytest.approx([2.0, 2.0, 2.0])
+    assert analysis.smoothed([0, 0, 9, 0, 0], window=3) == pytest.approx([0, 3, 3, 3, 0])  # centred: no lag
