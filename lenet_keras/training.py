@@ -151,14 +151,16 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
 class LearningRateRangeTest(keras.callbacks.Callback):
     """A learning-rate range test (Smith, 2017): records the loss of every training step while the
     optimizer's rate, `schedule`, grows exponentially from `start` to `stop` over `steps` steps;
-    stops the run at `steps`, or once the loss is 4 times its lowest (it diverged)."""
+    stops the run at `steps`, or once the loss (the mean of the last ten steps) is 4 times its lowest,
+    or twice its lowest and back above where it started (at chance, ln 10): it diverged."""
 
     def __init__(self, start=1e-5, stop=1.0, steps=200):
         super().__init__()
         self.start, self.stop, self.steps = start, stop, steps
         self.growth = (stop / start) ** (1 / (steps - 1))
         self.schedule = keras.optimizers.schedules.ExponentialDecay(start, decay_steps=1, decay_rate=self.growth)
-        self.rates, self.losses, self._mean = [], [], 0.0
+        self.rates, self.losses, self._mean, self._lowest = [], [], 0.0, np.inf
+        self.diverged = False  # True once the loss has blown up
 
     def on_epoch_begin(self, epoch, logs=None):
         self._in_epoch, self._mean = 0, 0.0
@@ -170,7 +172,11 @@ class LearningRateRangeTest(keras.callbacks.Callback):
         self._in_epoch, self._mean = n + 1, mean
         self.rates.append(self.start * self.growth ** len(self.rates))
         self.losses.append(loss)
-        if len(self.losses) >= self.steps or not np.isfinite(loss) or loss > 4 * min(self.losses):
+        recent = float(np.mean(self.losses[-10:]))  # one easy batch is no measure: the last ten are
+        self._lowest = min(self._lowest, recent)
+        start = float(np.mean(self.losses[:10]))
+        self.diverged = not np.isfinite(loss) or recent > min(4 * self._lowest, max(start, 2 * self._lowest))
+        if self.diverged or len(self.losses) >= self.steps:
             self.model.stop_training = True
 
 
