@@ -1,5 +1,6 @@
 """Digits that are not from MNIST's files, to test `predict` the way a student's own digits would:
-rendered from fonts, drawn with code as pen strokes, and MNIST digits re-photographed.
+rendered from fonts, drawn with code as pen strokes, MNIST digits re-photographed, and real
+handwriting from another collection (UCI's, which scikit-learn ships).
 
 Each function returns grey images (H, W) with values 0-1 and dark ink on light paper (unless asked
 to invert), of various sizes, and their labels: what a phone or a scanner would give.
@@ -10,6 +11,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+from scipy import ndimage
 
 # Fonts that ship with matplotlib, so every machine has them.
 FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSerif.ttf",
@@ -87,3 +89,36 @@ def photographed_digits(images, labels, seed=0):
     """`photographed` for each MNIST digit in `images`, every other one inverted; and the labels."""
     rng = np.random.default_rng(seed)
     return [photographed(image, rng, invert=i % 2 == 1) for i, image in enumerate(images)], np.asarray(labels)
+
+
+def enlarged(block_counts, scale=8, margin=2):
+    """An 8x8 image of ink counts 0-16 (UCI's format) as a grey image, dark ink on light paper: a
+    margin of paper around it, then enlarged `scale` times with a smooth (cubic) interpolation."""
+    paper = 1.0 - np.pad(np.asarray(block_counts, dtype="float64"), margin) / 16.0
+    return np.clip(ndimage.zoom(paper, scale, order=3), 0.0, 1.0).astype("float32")
+
+
+def uci_digits():
+    """1,797 real handwritten digits that are not MNIST's: the test set of UCI's "Optical Recognition
+    of Handwritten Digits" (Alpaydin and Kaynak, 1998; 13 writers on NIST's forms), which scikit-learn
+    ships in its package (`load_digits`, no download). Each was a 32x32 bitmap, scaled to fit, then
+    reduced to 8x8 counts of ink in 4x4 blocks; returned `enlarged`, with the labels."""
+    from sklearn.datasets import load_digits  # imported here: only this set needs scikit-learn
+
+    uci = load_digits()
+    return [enlarged(image) for image in uci.images], uci.target
+
+
+def reduced_like_uci(image):
+    """An MNIST digit (28x28, 0-255) reduced the way UCI's were: its ink (above half) cropped, scaled to
+    fit 32x32 keeping the aspect ratio, then counted in 4x4 blocks: 8x8 counts 0-16."""
+    ink = np.asarray(image) > 127
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    crop = Image.fromarray(ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].astype("uint8") * 255)
+    scale = 32 / max(crop.size)
+    fitted = np.asarray(crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
+                                    Image.Resampling.NEAREST)) > 127
+    bitmap = np.zeros((32, 32), dtype=bool)
+    top, left = (32 - fitted.shape[0]) // 2, (32 - fitted.shape[1]) // 2
+    bitmap[top:top + fitted.shape[0], left:left + fitted.shape[1]] = fitted
+    return bitmap.reshape(8, 4, 8, 4).sum(axis=(1, 3))

@@ -171,6 +171,9 @@ class DigitPad(anywidget.AnyWidget):
         self.model = model
         super().__init__(**kwargs)
 
+    def __repr__(self):  # what a notebook shows where widgets do not render (GitHub, nbconvert)
+        return "DigitPad: a drawing pad; run the notebook in JupyterLab, VS Code or Colab to draw on it"
+
     def show(self, image):
         """Read `image` (a grey array, 0-1 white paper, or a PNG data URL) as if it had been drawn."""
         self.png = image if isinstance(image, str) else data_url(image)

@@ -80,3 +80,27 @@ def test_sample_digits_are_labelled_and_prepare_like_mnist(make):
         out = digits.mnist_style(image)
         rows, cols = np.flatnonzero(out.any(axis=1)), np.flatnonzero(out.any(axis=0))
         assert max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 == 20
+
+
+def test_uci_digits_are_real_handwriting_on_paper():
+    images, labels = samples.uci_digits()
+    assert len(images) == len(labels) == 1797 and set(labels) == set(range(10))
+    image = images[0]
+    assert image.shape == (96, 96) and image.dtype == np.float32
+    assert image[:8].min() == pytest.approx(1.0, abs=0.02) and image.min() < 0.2  # a margin of paper, dark ink
+    out = digits.mnist_style(image)
+    rows, cols = np.flatnonzero(out.any(axis=1)), np.flatnonzero(out.any(axis=0))
+    assert max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 == 20
+
+
+def test_reduced_like_uci_counts_ink_in_4x4_blocks_keeping_the_aspect_ratio():
+    square = np.full((28, 28), 255, dtype=np.uint8)
+    assert (samples.reduced_like_uci(square) == 16).all()  # every block full
+    bar = np.zeros((28, 28), dtype=np.uint8)
+    bar[4:24, 12:16] = 255  # a "1": 20 tall, 4 wide
+    reduced = samples.reduced_like_uci(bar)
+    assert reduced.shape == (8, 8) and reduced.max() <= 16
+    assert reduced[:, 0].sum() == 0 and reduced[:, -1].sum() == 0  # not stretched to the full width
+    assert reduced.sum() == pytest.approx(32 * 6.4, rel=0.15)  # 32 tall, about 6 wide in the 32x32 bitmap
+    enlarged = samples.enlarged(reduced)
+    assert enlarged.shape == (96, 96) and enlarged[:, :20].min() > 0.98  # paper where there is no ink
