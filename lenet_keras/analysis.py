@@ -3,7 +3,7 @@ and temperature scaling, occlusion maps (which only call `model.predict`), and r
 learning-rate range test."""
 
 import numpy as np
-from scipy import ndimage, optimize
+from scipy import ndimage, optimize, stats
 
 NUM_CLASSES = 10
 
@@ -47,8 +47,9 @@ def top_k(probs, k=3):
 def reliability(probs, y_true, bins=15):
     """The answers grouped by confidence into `bins` equal-width bins (or between the given edges,
     from 0 to 1): per bin, how many answers, the share right and the mean confidence (NaN where a bin
-    is empty). A calibrated model has the two equal in every bin, up to `noise`, two standard errors
-    of the share right that a calibrated model would show with that many answers."""
+    is empty). A calibrated model has the two equal in every bin, up to chance: `p_value` is the
+    chance that a calibrated model gets a share right at least this far from its confidence (an exact
+    binomial test on the bin's mistakes; 1 where a bin is empty)."""
     confidence = probs.max(axis=1)
     right = probs.argmax(axis=1) == y_true
     edges = np.linspace(0.0, 1.0, bins + 1) if np.isscalar(bins) else np.asarray(bins, dtype=float)
@@ -58,8 +59,10 @@ def reliability(probs, y_true, bins=15):
     with np.errstate(invalid="ignore"):
         accuracy = np.bincount(which, weights=right, minlength=bins) / count
         mean = np.bincount(which, weights=confidence, minlength=bins) / count
-        noise = 2 * np.sqrt(mean * (1 - mean) / count)  # two standard errors: a calibrated model's gap by chance
-    return {"edges": edges, "count": count, "accuracy": accuracy, "confidence": mean, "noise": noise}
+    mistakes = np.rint(count - np.nan_to_num(accuracy) * count).astype(int)
+    p_value = np.array([stats.binomtest(m, n, min(1.0, max(0.0, 1 - c))).pvalue if n else 1.0
+                        for m, n, c in zip(mistakes, count, np.nan_to_num(mean))])
+    return {"edges": edges, "count": count, "accuracy": accuracy, "confidence": mean, "p_value": p_value}
 
 
 def expected_calibration_error(probs, y_true, bins=15):
@@ -69,6 +72,16 @@ def expected_calibration_error(probs, y_true, bins=15):
     filled = table["count"] > 0
     gaps = np.abs(table["accuracy"][filled] - table["confidence"][filled])
     return float(np.sum(table["count"][filled] * gaps) / table["count"].sum())
+
+
+def change_and_noise(metric, before, after, y_true, rounds=200, seed=0):
+    """How much `metric(probs, y_true)` changes from `before` to `after` (two sets of probabilities for
+    the same images), and twice the spread of that change over bootstrap resamples of the images:
+    a change smaller than that is noise."""
+    rng = np.random.default_rng(seed)
+    resamples = [rng.integers(0, len(y_true), len(y_true)) for _ in range(rounds)]
+    changes = [metric(after[i], y_true[i]) - metric(before[i], y_true[i]) for i in resamples]
+    return metric(after, y_true) - metric(before, y_true), 2 * float(np.std(changes))
 
 
 def with_temperature(probs, temperature):

@@ -262,8 +262,9 @@ def plot_reliability(versions, y_true, bins=15):
                bottom=table["accuracy"][filled], align="edge", fill=False, hatch="///", edgecolor="C3",
                lw=0.5, label="gap to the mean confidence")
         ax.plot([0, 1], [0, 1], "k--", lw=1, label="calibrated")
-        for x, w, n in zip(left[filled], width[filled], table["count"][filled]):
-            ax.text(x + w / 2, 0.02, f"{n:,}", rotation=90, ha="center", va="bottom", fontsize=7, color="white")
+        tops = np.fmax(table["accuracy"], table["confidence"])[filled]
+        for x, w, n, top in zip(left[filled], width[filled], table["count"][filled], tops):
+            ax.text(x + w / 2, min(top + 0.02, 0.9), f"{n:,}", rotation=90, ha="center", va="bottom", fontsize=7)
         ece = analysis.expected_calibration_error(probs, y_true, bins)
         ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence (bin)", ylabel="share right",
                title=f"{name}: ECE {ece:.2%}")

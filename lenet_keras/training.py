@@ -149,10 +149,11 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
 
 
 class LearningRateRangeTest(keras.callbacks.Callback):
-    """A learning-rate range test (Smith, 2017): records the loss of every training step while the
-    optimizer's rate, `schedule`, grows exponentially from `start` to `stop` over `steps` steps;
-    stops the run at `steps`, or once the loss (the mean of the last ten steps) is 4 times its lowest,
-    or twice its lowest and back above where it started (at chance, ln 10): it diverged."""
+    """A learning-rate range test (Smith, 2017, in the form of fastai's `lr_find`): records the loss
+    of every training step while the optimizer's rate, `schedule`, grows exponentially from `start`
+    to `stop` over `steps` steps; stops the run at `steps`, or once the loss (the mean of the last
+    ten steps) is 4 times its lowest, or twice its lowest and back above where it started (at
+    chance, ln 10): it diverged."""
 
     def __init__(self, start=1e-5, stop=1.0, steps=200):
         super().__init__()

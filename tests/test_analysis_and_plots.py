@@ -151,7 +151,7 @@ def test_reliability_table_by_hand():
     assert table["count"].tolist() == [0, 4]
     assert table["accuracy"][1] == pytest.approx(0.75) and table["confidence"][1] == pytest.approx(0.7875)
     assert np.isnan(table["accuracy"][0])
-    assert table["noise"][1] == pytest.approx(2 * np.sqrt(0.7875 * 0.2125 / 4))
+    assert table["p_value"][0] == 1.0 and 0.5 < table["p_value"][1] <= 1.0  # 1 mistake in 4 at 0.79: chance
     assert analysis.expected_calibration_error(probs, np.array([0, 1, 1, 1]), bins=2) == pytest.approx(0.0375)
     edge = one_hot_probs(np.array([0]), np.array([0.5]))  # exactly on an edge: the lower bin
     assert analysis.reliability(edge, np.array([0]), bins=2)["count"].tolist() == [1, 0]
@@ -211,3 +211,21 @@ def test_reliability_between_given_edges():
     probs = one_hot_probs(np.array([0, 0, 1, 1]), np.array([0.5, 0.95, 0.995, 1.0]))
     table = analysis.reliability(probs, np.array([0, 1, 1, 1]), bins=[0, 0.9, 0.99, 1])
     assert table["count"].tolist() == [1, 1, 2] and table["accuracy"].tolist() == [1.0, 0.0, 1.0]
+
+
+def test_reliability_p_value_flags_an_overconfident_bin():
+    probs = one_hot_probs(np.zeros(1000, dtype=int), np.full(1000, 0.99))
+    y_true = np.where(np.arange(1000) < 950, 0, 1)  # 95% right at 99% confidence
+    table = analysis.reliability(probs, y_true, bins=[0, 0.9, 1])
+    assert table["p_value"][1] < 1e-6
+    calibrated, y = calibrated_toy(20_000)
+    assert (analysis.reliability(calibrated, y, bins=[0, 0.5, 0.9, 1])["p_value"] > 0.001).all()
+
+
+def test_change_and_noise():
+    probs, y_true = calibrated_toy(5000)
+    change, noise = analysis.change_and_noise(analysis.expected_calibration_error, probs, probs, y_true)
+    assert change == 0 and noise == 0  # the same probabilities: no change at all
+    sure = one_hot_probs(probs.argmax(axis=1), np.full(len(probs), 0.999))
+    change, noise = analysis.change_and_noise(analysis.expected_calibration_error, probs, sure, y_true, rounds=50)
+    assert change > 0.3 and 0 < noise < 0.05  # far more than noise
