@@ -23,8 +23,9 @@ class BackendError(UserError):
     """An unknown backend or device, or one chosen too late."""
 
 
-def select_backend(backend=None, device="auto"):
-    """Set the Keras backend and device through the environment; return the backend's name."""
+def select_backend(backend=None, device="auto", devices=1):
+    """Set the Keras backend and device through the environment, with `devices` devices to train
+    on (`parallel.ask_for_devices`); return the backend's name."""
     backend = backend or os.environ.get("KERAS_BACKEND", "tensorflow")
     if backend not in BACKENDS:
         raise BackendError(f"Unknown backend {backend!r}: choose tensorflow, jax or torch.")
@@ -42,17 +43,22 @@ def select_backend(backend=None, device="auto"):
     if device == "cpu":
         os.environ["CUDA_VISIBLE_DEVICES"] = ""  # hides GPUs from all three backends
         os.environ["JAX_PLATFORMS"] = "cpu"
+    from . import parallel
+
+    parallel.ask_for_devices(devices, backend)
     return backend
 
 
-def start(backend=None):
+def start(backend=None, devices=1):
     """A notebook's first line: choose the backend, import Keras, print where the notebook runs.
 
     `backend` ("tensorflow", "jax" or "torch") wins; else KERAS_BACKEND, which the kernels
     "LeNet-5 (JAX)" etc. set (`python -m lenet_keras kernels`), as does `KERAS_BACKEND=jax jupyter lab`;
-    else TensorFlow. Once Keras is imported the backend is fixed: to switch, restart the kernel."""
-    chosen = select_backend(backend)
-    with silenced_stderr(chosen == "tensorflow" and "tensorflow" not in sys.modules):
+    else TensorFlow. Once Keras is imported the backend is fixed: to switch, restart the kernel.
+    `devices`, the number of devices to train on (`parallel`), is fixed then too."""
+    tensorflow = (backend or os.environ.get("KERAS_BACKEND", "tensorflow")) == "tensorflow"
+    with silenced_stderr(tensorflow and "tensorflow" not in sys.modules):
+        chosen = select_backend(backend, devices=devices)
         from .training import quick_mode  # imports Keras, now that the backend is chosen
 
         line = banner(quick=quick_mode())
@@ -160,14 +166,16 @@ def seed_everything(seed, deterministic=False):
         tf.config.experimental.enable_op_determinism()
 
 
-def compile_options():
+def compile_options(devices=1):
     """Per-backend `compile` settings that make `fit` fast (measured in benchmarks/README.md).
 
     TensorFlow runs 32 steps per call into its graph; PyTorch rejects this and JAX gains nothing.
+    Under a MirroredStrategy (`devices` > 1) Keras 3.15.1's loop of several steps fails ("You must
+    feed a value for placeholder tensor"), so it runs one step per call there.
     """
     import keras
 
-    return {"steps_per_execution": 32} if keras.backend.backend() == "tensorflow" else {}
+    return {"steps_per_execution": 32} if keras.backend.backend() == "tensorflow" and devices == 1 else {}
 
 
 def make_compile_config_portable(model):

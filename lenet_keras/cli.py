@@ -19,6 +19,7 @@ examples:
   python -m lenet_keras evaluate lenet5.keras
   python -m lenet_keras predict lenet5.keras my_digit.png
   python -m lenet_keras train --model improved --output improved.keras
+  python -m lenet_keras --backend jax train --devices 2   # data parallel (see notebook 09)
   python -m lenet_keras kernels                        # pick the backend in JupyterLab's kernel menu
 """
 
@@ -79,6 +80,15 @@ def build_parser():
     train.add_argument("--checkpoint-dir", type=Path,
                        help="save the training state there after every epoch; if training is interrupted, "
                        "the same command resumes from the last finished epoch")
+    train.add_argument("--devices", type=positive_int, default=1,
+                       help="data parallel over N devices, each batch split evenly: the GPUs, or on a machine "
+                       "without, N virtual CPU devices (PyTorch: N processes started by torchrun) (default: 1)")
+    train.add_argument("--processes", type=positive_int, default=1,
+                       help="JAX: train together with other processes, one per machine, each started with the same "
+                       "command and its own --process-id (default: 1)")
+    train.add_argument("--process-id", type=int, default=0, help="with --processes: this process's number, 0 to N-1")
+    train.add_argument("--coordinator", metavar="HOST:PORT",
+                       help="with --processes: the address where process 0 waits for the others")
     train.add_argument("--output", type=Path, default=Path("lenet5.keras"),
                        help="where to save the trained model (default: lenet5.keras)")
 
@@ -152,7 +162,10 @@ def run(args):
     """Carry out the parsed command; return the results dict."""
     if args.command == "kernels":  # Jupyter's business only: no backend, no Keras
         return kernels_command(args)
-    backend.select_backend(args.backend, args.device)
+    devices = args.devices if args.command == "train" else 1
+    if args.command == "train" and args.processes > 1 and not args.coordinator:
+        raise UserError("--processes needs --coordinator HOST:PORT, the address of process 0 (e.g. 127.0.0.1:12355).")
+    backend.select_backend(args.backend, args.device, devices)
     check_output_path(args.report, ".json")
     if args.command == "train":
         check_output_path(args.output, ".keras")
@@ -167,17 +180,29 @@ def run(args):
     from . import data, training
 
     backend.require_device(args.device)
+    if args.command == "train" and args.processes > 1:
+        from . import parallel
+
+        parallel.start_processes(args.coordinator, args.processes, args.process_id)
     print(backend.banner(), flush=True)
     if args.command == "train":
         chosen = {"epochs": args.epochs, "batch_size": args.batch_size, "learning_rate": args.learning_rate}
         config = dataclasses.replace(training.recipe(args.model), api=args.api, seed=args.seed,
+                                     devices=args.devices, processes=args.processes, process_id=args.process_id,
                                      deterministic=args.deterministic, subset=args.subset, data_dir=args.data_dir,
                                      checkpoint_dir=args.checkpoint_dir and str(args.checkpoint_dir),
                                      **{k: v for k, v in chosen.items() if v is not None})
         model, report = training.train(config)
+        checksums = report["weights_sha256"]
+        if len(checksums) > 1:  # several processes trained one model
+            same = "the same weights in" if len(set(checksums)) == 1 else "DIFFERENT weights in"
+            print(f"{same} all {len(checksums)} processes (sha256 {', '.join(checksums)})")
+        if args.process_id > 0:  # process 0 saves the model and the report
+            return report
         training.save_model(model, args.output)
+        on = f" on {report['replicas']} devices" if report["replicas"] > 1 else ""
         print(f"test accuracy {report['test_accuracy']:.2%}, test loss {report['test_loss']:.4f}, "
-              f"{report['seconds']:.1f} s, {report['images_per_second']:,.0f} images/s; "
+              f"{report['seconds']:.1f} s{on}, {report['images_per_second']:,.0f} images/s; "
               f"saved {args.output}")
     elif args.command == "benchmark":
         from . import benchmark

@@ -11,7 +11,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from . import backend, data, models
+from . import backend, data, models, parallel
 from .errors import UserError
 
 
@@ -34,6 +34,9 @@ class TrainConfig:
     data_dir: str | None = None
     checkpoint_dir: str | None = None  # save the state after every epoch there, and resume from it
     verbose: int | str = "auto"  # "auto": a progress bar in a terminal, one line per epoch elsewhere
+    devices: int = 1  # data parallel over this many devices (`parallel`): each gets batch_size / devices images
+    processes: int = 1  # processes training together (JAX's several machines, PyTorch's one per device)
+    process_id: int = 0  # which of them this one is: it reads every `processes`-th image from this one on
 
 
 def recipe(model="lenet5"):
@@ -85,7 +88,7 @@ def compile_model(model, config, steps_per_epoch, from_logits=False, rate=None, 
     backend.avoid_torch_layout_copies()
     backend.speed_up_jax_convolutions_and_pooling()
     backend.hide_expected_retracing_warnings()
-    options = backend.compile_options()
+    options = backend.compile_options(config.devices)
     if every_step:
         options.pop("steps_per_execution", None)
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], **options)
@@ -98,37 +101,50 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
     Trains on the first 55,000 training images, validates on the last 5,000 and scores the test set.
     `mnist` is what `data.load_mnist` returns, to avoid reading it again; `callbacks` go to `fit`.
     """
+    batch_size = parallel_batch_size(config)
+    if parallel.in_own_processes(config):
+        if model is not None:
+            raise UserError("PyTorch's training processes build their own model: pass none, or train on one device.")
+        return parallel.train_in_processes(config, callbacks)
+    if config.checkpoint_dir and config.processes > 1:
+        raise UserError("--checkpoint-dir works with one process only for now (several devices of one process are fine).")
     backend.seed_everything(config.seed, config.deterministic)
     (x_train, y_train), (x_test, y_test) = mnist or data.load_mnist(config.data_dir)
     (x_train, y_train), (x_val, y_val) = data.split_validation(x_train, y_train)
     if config.subset:
         x_train, y_train = x_train[:config.subset], y_train[:config.subset]
-    model = model or models.build_model(config.model, config.api)
-    fitted = models.fitting_model(model)
-    steps_per_epoch = -(-len(x_train) // config.batch_size)
-    compile_model(fitted, config, steps_per_epoch, from_logits=fitted is not model)
-    callbacks = list(callbacks)
-    done = 0
-    if config.checkpoint_dir:
-        Path(config.checkpoint_dir).mkdir(parents=True, exist_ok=True)
-        done = restore_checkpoint(fitted, config.checkpoint_dir)
-        if done >= config.epochs and config.verbose:
-            print(f"{config.checkpoint_dir} holds a finished run ({done} epochs): nothing left to train, "
-                  "scoring and saving it (use a new --checkpoint-dir to train again)", flush=True)
-        elif done and config.verbose:
-            print(f"resuming from {config.checkpoint_dir}: {done} of {config.epochs} epochs done", flush=True)
-        callbacks.append(epoch_checkpoint(config.checkpoint_dir))
-    if config.early_stopping:
-        callbacks.append(keras.callbacks.EarlyStopping(patience=config.early_stopping,
-                                                       restore_best_weights=True))
+    train_images = len(x_train)
+    if parallel.replicas(config) > 1:
+        (x_train, y_train), (x_val, y_val) = parallel.share(x_train, y_train, config), \
+            parallel.validation_share(x_val, y_val, config)
+    with parallel.data_parallel(config):
+        model = model or models.build_model(config.model, config.api)
+        fitted = models.fitting_model(model)
+        steps_per_epoch = -(-len(x_train) // batch_size)
+        compile_model(fitted, config, steps_per_epoch, from_logits=fitted is not model)
+        parallel.share_gradients(fitted, config)
+        callbacks = list(callbacks)
+        done = 0
+        if config.checkpoint_dir:
+            Path(config.checkpoint_dir).mkdir(parents=True, exist_ok=True)
+            done = restore_checkpoint(fitted, config.checkpoint_dir)
+            if done >= config.epochs and config.verbose:
+                print(f"{config.checkpoint_dir} holds a finished run ({done} epochs): nothing left to train, "
+                      "scoring and saving it (use a new --checkpoint-dir to train again)", flush=True)
+            elif done and config.verbose:
+                print(f"resuming from {config.checkpoint_dir}: {done} of {config.epochs} epochs done", flush=True)
+            callbacks.append(epoch_checkpoint(config.checkpoint_dir))
+        if config.early_stopping:
+            callbacks.append(keras.callbacks.EarlyStopping(patience=config.early_stopping,
+                                                           restore_best_weights=True))
 
-    # float32 pixels, still 0-255: fed uint8, TensorFlow's graph of an augmented model prints
-    # "oneDNN supports DT_UINT8 only on platforms with AVX-512" on stderr, into the notebooks
-    x_train, x_val = (data.add_channel_axis(x).astype("float32") for x in (x_train, x_val))
-    start = time.perf_counter()
-    history = fitted.fit(x_train, one_hot(y_train), batch_size=config.batch_size, epochs=config.epochs,
-                        initial_epoch=done, callbacks=callbacks, validation_data=(x_val, one_hot(y_val)),
-                        verbose=fit_verbosity(config.verbose))
+        # float32 pixels, still 0-255: fed uint8, TensorFlow's graph of an augmented model prints
+        # "oneDNN supports DT_UINT8 only on platforms with AVX-512" on stderr, into the notebooks
+        x_train, x_val = (data.add_channel_axis(x).astype("float32") for x in (x_train, x_val))
+        start = time.perf_counter()
+        history = fitted.fit(x_train, one_hot(y_train), batch_size=batch_size, epochs=config.epochs,
+                             initial_epoch=done, callbacks=callbacks, validation_data=(x_val, one_hot(y_val)),
+                             verbose=fit_verbosity(config.verbose))
     seconds = time.perf_counter() - start
     scores = evaluate_model(model, x_test, y_test)
     report = {
@@ -137,15 +153,27 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
         "device": backend.device_name(),
         **dataclasses.asdict(config),
         "params": model.count_params(),
-        "train_images": len(x_train),
+        "replicas": parallel.replicas(config),  # copies of the model trained together, one per device
+        "weights_sha256": parallel.weight_checksums(model, config),  # per process: all equal
+        "train_images": len(x_train) * config.processes,
+        "dropped_images": train_images - len(x_train) * config.processes,  # for an even split over the devices
         **scores,
         "seconds": round(seconds, 2),
         "initial_epoch": done,
         "epochs_run": len(history.epoch),
-        "images_per_second": round(len(x_train) * len(history.epoch) / seconds, 1),
+        "images_per_second": round(len(x_train) * config.processes * len(history.epoch) / seconds, 1),
         "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
     }
     return model, report
+
+
+def parallel_batch_size(config):
+    """The batch size this process passes to `fit`: its share of the configured (global) batch."""
+    share, left = divmod(config.batch_size, config.devices * config.processes)
+    if left:
+        raise UserError(f"The batch of {config.batch_size} images does not split evenly over "
+                        f"{config.devices * config.processes} devices: choose a batch size that is a multiple of it.")
+    return share * config.devices
 
 
 class LearningRateRangeTest(keras.callbacks.Callback):
@@ -220,15 +248,15 @@ def evaluate_model(model, x, y, batch_size=1000):
             "test_loss": float(-np.mean(np.log(picked)))}
 
 
-def load_model(path):
-    """Load a `.keras` model saved on any backend, uncompiled, and check it takes MNIST images."""
+def load_model(path, compile=False):
+    """Load a `.keras` model saved on any backend, uncompiled unless asked, and check it takes MNIST images."""
     path = Path(path)
     if not path.is_file():
         raise UserError(f"The model file {path} does not exist: train one first "
                         "(python -m lenet_keras train) or check the path.")
     try:
         with backend.tensorflow_left_alone():
-            model = keras.saving.load_model(path, compile=False)
+            model = keras.saving.load_model(path, compile=compile)
     except Exception as error:  # Keras raises many types for a bad file
         raise UserError(f"{path} is not a readable Keras model ({type(error).__name__}: "
                         f"{str(error).splitlines()[0][:200]}): pass a .keras file saved by train.") from error

@@ -1,0 +1,103 @@
+"""Data-parallel training (`parallel`) on this backend's own engine: JAX's DataParallel on virtual
+CPU devices, TensorFlow's MirroredStrategy on logical ones, PyTorch's processes under torchrun, and
+JAX's two processes standing in for two machines. Each run is a subprocess with a time limit: the
+number of devices is fixed when a backend starts, and a stuck all-reduce must not hang CI."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lenet_keras import backend
+
+BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
+ROOT = Path(__file__).resolve().parents[1]
+# 2 epochs on 10,240 images: about 94-95%. One device against two: 0.0-0.1 points apart on JAX and
+# TensorFlow (the same batches, only the sums' order differs), 0.3 on PyTorch, whose processes draw
+# their batches from their own halves; seeds 0-2 on one device span about 0.6 points.
+SUBSET, EPOCHS, TOLERANCE = 10240, 2, 0.015
+
+TRAIN = """
+import json, sys
+from lenet_keras import backend
+backend.select_backend(sys.argv[1], devices=int(sys.argv[2]))
+from lenet_keras import parallel, training
+config = training.TrainConfig(subset=int(sys.argv[3]), epochs=int(sys.argv[4]), devices=int(sys.argv[2]), verbose=0)
+model, report = training.train(config)
+training.save_model(model, sys.argv[5])
+print(json.dumps({**report, "copies": parallel.weight_copies(model)}))
+"""
+
+
+def run_python(args, timeout=300, program=sys.executable):
+    """Run `python args` from the project's root; return its stdout (the test fails with its stderr)."""
+    done = subprocess.run([program, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    return done.stdout
+
+
+def train(devices, path, backend_name=BACKEND):
+    """Train LeNet-5 on `devices` devices in a fresh process; return its report."""
+    out = run_python(["-c", TRAIN, backend_name, str(devices), str(SUBSET), str(EPOCHS), str(path)])
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """The same training on one device and on two, with the two-device model's file."""
+    folder = tmp_path_factory.mktemp("parallel")
+    return {n: (train(n, folder / f"{n}.keras"), folder / f"{n}.keras") for n in (1, 2)}
+
+
+def test_two_devices_train_one_model_as_well_as_one_device(runs):
+    one, two = runs[1][0], runs[2][0]
+    assert (one["replicas"], two["replicas"]) == (1, 2)
+    assert one["test_accuracy"] > 0.9, one["test_accuracy"]
+    assert abs(two["test_accuracy"] - one["test_accuracy"]) < TOLERANCE, (one["test_accuracy"], two["test_accuracy"])
+    assert two["train_images"] + two["dropped_images"] == SUBSET and two["dropped_images"] < 2
+
+
+def test_every_device_holds_the_whole_model(runs):
+    report = runs[2][0]
+    if BACKEND == "torch":  # one process per device, each with its copy: the processes' copies agree
+        assert report["processes"] == 2 and len(report["weights_sha256"]) == 2
+        assert len(set(report["weights_sha256"])) == 1, report["weights_sha256"]
+    else:  # one process: every variable on both devices
+        assert all(len(devices) == 2 for devices in report["copies"]), report["copies"]
+        assert len(runs[1][0]["copies"][0]) == 1
+
+
+@pytest.mark.parametrize("other", [b for b in backend.BACKENDS if b != BACKEND])
+def test_a_model_trained_on_two_devices_loads_on_the_other_backends(runs, other):
+    report, path = runs[2]
+    score = """
+import sys
+from lenet_keras import backend
+backend.select_backend(sys.argv[1])
+from lenet_keras import data, training
+(_, _), (x, y) = data.load_mnist()
+print(training.evaluate_model(training.load_model(sys.argv[2]), x, y)["test_accuracy"])
+"""
+    accuracy = float(run_python(["-c", score, other, str(path)]).strip().splitlines()[-1])
+    assert accuracy == pytest.approx(report["test_accuracy"], abs=2e-4)  # a float rounding flips an image or two
+
+
+@pytest.mark.skipif(BACKEND != "jax", reason="several processes (machines) train together on JAX only")
+def test_two_jax_processes_end_with_the_same_weights(tmp_path):
+    out = run_python(["scripts/jax_two_processes.sh", "--subset", "4096", "--epochs", "1", "--output", str(tmp_path / "two.keras"),
+                      "--report", str(tmp_path / "two.json")], program="bash")
+    report = json.loads((tmp_path / "two.json").read_text())
+    assert report["processes"] == 2 and report["replicas"] == 2
+    assert len(report["weights_sha256"]) == 2 and len(set(report["weights_sha256"])) == 1, report["weights_sha256"]
+    assert "[process 1] the same weights in all 2 processes" in out
+    assert (tmp_path / "two.keras").exists() and report["test_accuracy"] > 0.7
+
+
+def test_an_uneven_batch_is_refused_in_one_sentence(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "lenet_keras", "train", "--devices", "3", "--subset", "512",
+                           "--output", str(tmp_path / "m.keras")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "does not split evenly over 3 devices" in done.stderr and "Traceback" not in done.stderr
