@@ -33,12 +33,11 @@ THREADS_PER_VIRTUAL_DEVICE = 2
 def ask_for_devices(count, backend_name):
     """Before the backend starts: make `count` devices available to `backend_name` (on a CPU,
     virtual ones). PyTorch needs nothing here: it trains with one process per device."""
-    if count == 1 or backend_name == "torch":
-        return
-    if backend_name == "jax":
-        os.environ["JAX_NUM_CPU_DEVICES"] = str(count)  # CPUs only: GPUs are what they are
-        os.environ.setdefault("NPROC", str(max(os.cpu_count() or 1, THREADS_PER_VIRTUAL_DEVICE * count)))
-    if backend_name == "tensorflow":
+    if backend_name == "jax":  # CPUs only: GPUs are what they are. Set for 1 too: a notebook's count
+        os.environ["JAX_NUM_CPU_DEVICES"] = str(count)  # reaches the commands it starts, not theirs
+        if count > 1:
+            os.environ.setdefault("NPROC", str(max(os.cpu_count() or 1, THREADS_PER_VIRTUAL_DEVICE * count)))
+    if backend_name == "tensorflow" and count > 1:
         import tensorflow as tf
 
         if len(tf.config.list_physical_devices("GPU")) < count:
@@ -61,6 +60,19 @@ def device_names(count):
     raise UserError(f"{count} devices were asked for but the backend sees {len(found)}: choose the number of "
                     "devices before anything starts the backend (in a notebook, backend.start(devices=N) "
                     "after a kernel restart).")
+
+
+def engine(count):
+    """One line: how this backend trains on `count` devices here, and on which."""
+    import keras
+
+    if keras.backend.backend() == "torch":
+        return (f"PyTorch: {count} processes started by torchrun, one device each, their gradients averaged "
+                "by torch.distributed (gloo)")
+    names = ", ".join(device_names(count))
+    if keras.backend.backend() == "jax":
+        return f"JAX: keras.distribution.DataParallel over {names}"
+    return f"TensorFlow: tf.distribute.MirroredStrategy over {names}"
 
 
 def tf_device_names(kind):
@@ -91,6 +103,7 @@ def data_parallel(config):
     else:
         import tensorflow as tf
 
+        tf.get_logger().setLevel("WARNING")  # not a line of INFO for every variable and every all-reduce
         with tf.distribute.MirroredStrategy(device_names(config.devices)).scope():
             yield
 
@@ -168,10 +181,10 @@ def weight_copies(model):
     import keras
 
     if keras.backend.backend() == "jax":
-        return [sorted(str(d) for d in v.value.sharding.device_set) if v.value.sharding.is_fully_replicated else []
-                for v in model.weights]
+        return [sorted(f"{d.platform}:{d.id}" for d in v.value.sharding.device_set)
+                if v.value.sharding.is_fully_replicated else [] for v in model.weights]
     if keras.backend.backend() == "tensorflow" and hasattr(model.weights[0].value, "values"):
-        return [[c.device for c in v.value.values] for v in model.weights]
+        return [[c.device.split("/device:")[-1] for c in v.value.values] for v in model.weights]
     return [[str(v.value.device)] for v in model.weights]
 
 

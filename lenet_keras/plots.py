@@ -308,3 +308,34 @@ def plot_range_test(rates, losses, suggested=None):
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def plot_data_parallelism(devices=2, batch=256):
+    """How data parallelism trains one model on `devices` devices: the batch of `batch` images cut
+    into equal slices, one per device; each device's copy of the model computes its slice's
+    gradients; an all-reduce averages them; every copy applies the same update."""
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 1.1 * devices))
+    ax.set(xlim=(0, 10), ylim=(-0.45, devices + 0.7))
+    ax.axis("off")
+    share = batch // devices
+
+    def box(x, y, w, text, color):
+        ax.add_patch(Rectangle((x, y - 0.3), w, 0.6, facecolor=color, edgecolor="black", lw=0.8))
+        ax.text(x + w / 2, y, text, ha="center", va="center", fontsize=9)
+
+    box(0.1, devices / 2 - 0.5, 1.6, f"batch of\n{batch} images", "#dddddd")
+    ax.add_patch(Rectangle((6.1, -0.1), 1.5, devices - 0.2, facecolor="#fde3c8", edgecolor="black", lw=0.8))
+    ax.text(6.85, devices / 2 - 0.5, "all-reduce:\naverage the\ngradients", ha="center", va="center", fontsize=9)
+    for d in range(devices):
+        y = devices - 1 - d
+        ax.annotate("", (2.2, y), (1.7, devices / 2 - 0.5), arrowprops={"arrowstyle": "->", "lw": 0.8})
+        box(2.2, y, 1.6, f"{share} images\n(slice {d + 1})", "#d6e6f5")
+        ax.annotate("", (4.1, y), (3.8, y), arrowprops={"arrowstyle": "->", "lw": 0.8})
+        box(4.1, y, 1.7, f"device {d}: model copy\n-> its gradients", "#d9f0d3")
+        ax.annotate("", (6.1, y), (5.8, y), arrowprops={"arrowstyle": "->", "lw": 0.8})
+        ax.annotate("", (8.1, y), (7.6, y), arrowprops={"arrowstyle": "->", "lw": 0.8})
+        box(8.1, y, 1.8, f"device {d}: the same\nupdate of its copy", "#d9f0d3")
+    ax.text(5, devices + 0.45, f"One training step on {devices} devices: {devices} copies of one model, "
+            "the same weights before and after", ha="center", fontsize=10)
+    fig.tight_layout()
+    return fig

@@ -21,8 +21,8 @@ def exercises(path):
     return [int(n) for n in re.findall(r"^(\d+)\. ", text.split("## Exercises", 1)[1], flags=re.MULTILINE)]
 
 
-def test_there_are_nine_chapters():
-    assert [p.name[:2] for p in CHAPTERS] == [f"{i:02d}" for i in range(9)]
+def test_there_are_ten_chapters():
+    assert [p.name[:2] for p in CHAPTERS] == [f"{i:02d}" for i in range(10)]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
@@ -42,4 +42,4 @@ def test_every_exercise_has_a_worked_solution(chapter):
                          ids=lambda p: p.stem)
 def test_every_notebook_starts_by_choosing_the_backend(notebook):
     first_code = next(source for source, kind in cells(notebook) if kind == "code")
-    assert "backend.start()" in first_code and "import keras" not in first_code.split("backend.start()")[0]
+    assert "backend.start(" in first_code and "import keras" not in first_code.split("backend.start(")[0]
