@@ -102,9 +102,10 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
     `mnist` is what `data.load_mnist` returns, to avoid reading it again; `callbacks` go to `fit`.
     """
     batch_size = parallel_batch_size(config)
+    if model is not None and parallel.replicas(config) > 1:
+        raise UserError("On several devices `train` builds the model itself, in the engine's scope (PyTorch: in "
+                        "each process): pass no model, or train on one device.")
     if parallel.in_own_processes(config):
-        if model is not None:
-            raise UserError("PyTorch's training processes build their own model: pass none, or train on one device.")
         return parallel.train_in_processes(config, callbacks)
     if config.checkpoint_dir and config.processes > 1:
         raise UserError("--checkpoint-dir works with one process only for now (several devices of one process are fine).")
@@ -180,8 +181,8 @@ class LearningRateRangeTest(keras.callbacks.Callback):
     """A learning-rate range test (Smith, 2017, in the form of fastai's `lr_find`): records the loss
     of every training step while the optimizer's rate, `schedule`, grows exponentially from `start`
     to `stop` over `steps` steps; stops the run at `steps`, or once the loss (the mean of the last
-    ten steps) is 4 times its lowest, or twice its lowest and back above where it started (at
-    chance, ln 10): it diverged."""
+    ten steps) is 4 times its lowest, or twice its lowest and back where it started or near chance
+    (0.95 ln 10; a run that starts above chance can settle on it): it diverged."""
 
     def __init__(self, start=1e-5, stop=1.0, steps=200):
         super().__init__()
@@ -203,7 +204,7 @@ class LearningRateRangeTest(keras.callbacks.Callback):
         self.losses.append(loss)
         recent = float(np.mean(self.losses[-10:]))  # one easy batch is no measure: the last ten are
         self._lowest = min(self._lowest, recent)
-        start = float(np.mean(self.losses[:10]))
+        start = min(float(np.mean(self.losses[:10])), 0.95 * np.log(models.NUM_CLASSES))  # or near chance, ln 10
         self.diverged = not np.isfinite(loss) or recent > min(4 * self._lowest, max(start, 2 * self._lowest))
         if self.diverged or len(self.losses) >= self.steps:
             self.model.stop_training = True

@@ -95,6 +95,14 @@ def test_two_jax_processes_end_with_the_same_weights(tmp_path):
     assert (tmp_path / "two.keras").exists() and report["test_accuracy"] > 0.7
 
 
+def test_several_devices_refuse_a_model_built_outside_their_engine():
+    from lenet_keras import training
+    from lenet_keras.errors import UserError
+
+    with pytest.raises(UserError, match="builds the model itself"):
+        training.train(training.TrainConfig(devices=2), model=object())
+
+
 def test_an_uneven_batch_is_refused_in_one_sentence(tmp_path):
     done = subprocess.run([sys.executable, "-m", "lenet_keras", "train", "--devices", "3", "--subset", "512",
                            "--output", str(tmp_path / "m.keras")], cwd=ROOT, capture_output=True, text=True, timeout=120)

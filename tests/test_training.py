@@ -117,9 +117,22 @@ def test_range_test_recovers_each_steps_loss_from_the_running_mean():
     assert finder.model.stop_training and not finder.diverged  # `steps` reached
 
 
+def test_range_test_stops_a_run_that_settles_back_at_chance():
+    # as PyTorch's SGD did here: from above ln 10, down to 1, then the ln 10 plateau, never 4x its lowest
+    losses = [2.5] * 10 + [1.0] * 10 + [2.3] * 15
+    finder = training.LearningRateRangeTest(start=1e-3, stop=1.0, steps=100)
+    finder.set_model(keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]))
+    finder.on_epoch_begin(0)
+    for step, mean in enumerate(np.cumsum(losses) / np.arange(1, len(losses) + 1)):
+        finder.on_train_batch_end(step, {"loss": mean})
+        if finder.diverged:
+            break
+    assert finder.diverged and finder.losses[-1] == pytest.approx(2.3) and len(finder.losses) < len(losses)
+
+
 def test_range_test_runs_at_growing_rates_until_the_loss_blows_up(mnist):
     config = training.TrainConfig(optimizer="sgd", batch_size=64)
-    finder = training.learning_rate_range_test(config, mnist=mnist, start=1e-3, stop=10.0, steps=100)
+    finder = training.learning_rate_range_test(config, mnist=mnist, start=1e-3, stop=1.0, steps=100)
     rates = np.array(finder.rates)
     assert np.allclose(rates[1:] / rates[:-1], finder.growth) and rates[0] == pytest.approx(1e-3)
     # the optimizer followed the schedule: after k steps its rate is start * growth**k
