@@ -20,6 +20,7 @@ examples:
   python -m lenet_keras predict lenet5.keras my_digit.png
   python -m lenet_keras train --model improved --output improved.keras
   python -m lenet_keras --backend jax train --devices 2   # data parallel (see notebook 09)
+  python -m lenet_keras export lenet5.keras --format onnx   # for onnxruntime, a browser (web/)
   python -m lenet_keras kernels                        # pick the backend in JupyterLab's kernel menu
 """
 
@@ -121,6 +122,17 @@ def build_parser():
     ablation.add_argument("--epochs", type=positive_int, help="epochs per run (default: the improved recipe's 20)")
     ablation.add_argument("--subset", type=positive_int, help="train on the first N images only (quick tries)")
     ablation.add_argument("--figure", type=Path, help="also save the figure to this .png file")
+    export = commands.add_parser("export", parents=[common], help="write the model as ONNX, LiteRT or a SavedModel",
+                                 description="Write a saved .keras model (from any backend) as an ONNX file, a LiteRT "
+                                 "(.tflite) file or a TensorFlow SavedModel folder, with Keras's TensorFlow backend; "
+                                 "then run MNIST's 10,000 test images through it with its own runtime and compare "
+                                 "with Keras. Needs the export extras: pip install -e \".[export]\".")
+    export.add_argument("model_file", type=Path, metavar="MODEL.keras", help="a model saved by train")
+    export.add_argument("--format", default="onnx", choices=["onnx", "litert", "saved_model"],
+                        help="onnx (onnxruntime, browsers), litert (phones, microcontrollers) or saved_model "
+                        "(TensorFlow Serving) (default: onnx)")
+    export.add_argument("--output", type=Path, help="where to write it (default: the model's name with .onnx or "
+                        ".tflite; a SavedModel: the folder NAME_saved_model)")
     kernels = commands.add_parser("kernels", help="install a Jupyter kernel per backend",
                                   description="Install three Jupyter kernels of this Python, \"LeNet-5 (TensorFlow)\", "
                                   "\"LeNet-5 (JAX)\" and \"LeNet-5 (PyTorch)\", each with its KERAS_BACKEND: choose the "
@@ -165,6 +177,12 @@ def run(args):
     devices = args.devices if args.command == "train" else 1
     if args.command == "train" and args.processes > 1 and not args.coordinator:
         raise UserError("--processes needs --coordinator HOST:PORT, the address of process 0 (e.g. 127.0.0.1:12355).")
+    if args.command == "export":  # Keras exports from TensorFlow, whichever backend trained the model
+        from . import export
+
+        export.output_path(args.model_file, args.format, args.output)
+        export.require_packages(args.format)
+        args.backend = None if "keras" in sys.modules else "tensorflow"  # else `export_model` starts a TensorFlow child
     backend.select_backend(args.backend, args.device, devices)
     check_output_path(args.report, ".json")
     if args.command == "train":
@@ -227,6 +245,9 @@ def run(args):
         print(ablation.format_ablation(report))
         if args.figure:
             plots.plot_ablation(report).savefig(args.figure, dpi=120)
+    elif args.command == "export":
+        report = export.export_model(args.model_file, args.format, args.output, args.data_dir)
+        print(export.summary(report))
     else:
         model = training.load_model(args.model_file)
         (_, _), (x_test, y_test) = data.load_mnist(args.data_dir)

@@ -276,10 +276,19 @@ def write_atomically(path, write, suffix):
     os.close(fd)
     try:
         write(tmp)
+        readable_as_umask_allows(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def readable_as_umask_allows(path, folder=False):
+    """Give a temporary file (or folder) the permissions a plain `open` would have: mkstemp makes
+    them private to the owner, which a web server run by another user, or a colleague, cannot read."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, (0o777 if folder else 0o666) & ~umask)
 
 
 def save_model(model, path):

@@ -1,0 +1,209 @@
+"""Take a trained model out of Keras: an ONNX, LiteRT or TensorFlow SavedModel file, checked against Keras.
+
+Keras 3 writes all three with `model.export` from its TensorFlow backend (ONNX through tf2onnx,
+LiteRT through TensorFlow's converter). A `.keras` file loads on any backend, so `export_model` does
+the work in a TensorFlow process: this one, or a child it starts when another backend runs here.
+The exported file keeps the model's contract: raw (N, 28, 28, 1) images, 0-255, float32, in; the
+10 probabilities out (the preprocessing is inside). Each file is then loaded with its own runtime
+(onnxruntime, ai-edge-litert's interpreter, TensorFlow), shown MNIST's 10,000 test images and
+compared with Keras: the share of identical digits and the largest difference in probability.
+"""
+
+import contextlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from .errors import UserError
+
+SUFFIXES = {"onnx": ".onnx", "litert": ".tflite", "saved_model": ""}  # a SavedModel is a folder
+KERAS_FORMATS = {"onnx": "onnx", "litert": "litert", "saved_model": "tf_saved_model"}
+RUNTIMES = {"onnx": "onnxruntime", "litert": "ai-edge-litert", "saved_model": "tensorflow"}
+NEEDS = {  # format: the (module, pip name) pairs it needs to be written and read back
+    "onnx": [("tensorflow", "tensorflow"), ("tf2onnx", "tf2onnx"), ("onnx", "onnx"), ("onnxruntime", "onnxruntime")],
+    "litert": [("tensorflow", "tensorflow"), ("ai_edge_litert", "ai-edge-litert")],
+    "saved_model": [("tensorflow", "tensorflow")],
+}
+
+
+def output_path(model_file, format, output=None):
+    """Where the export of `model_file` goes: `output`, else the model's name with the format's suffix
+    (a SavedModel: the folder NAME_saved_model).
+    Raises UserError for an unknown format, a wrong suffix or a folder that does not exist."""
+    if format not in SUFFIXES:
+        raise UserError(f"Unknown format {format!r}: choose {', '.join(SUFFIXES)}.")
+    model_file = Path(model_file)
+    default = model_file.with_name(f"{model_file.stem}_saved_model") if format == "saved_model" else \
+        model_file.with_suffix(SUFFIXES[format])
+    path = Path(output) if output else default
+    if SUFFIXES[format] and path.suffix != SUFFIXES[format]:
+        raise UserError(f"A {format} file must end in {SUFFIXES[format]}, not {path.name}.")
+    if not path.parent.is_dir():
+        raise UserError(f"The folder {path.parent} for {path} does not exist: create it first.")
+    return path
+
+
+def require_packages(format):
+    """Raise UserError, in one sentence naming what to install, if `format` needs a missing package."""
+    missing = [pip for module, pip in NEEDS[format] if importlib.util.find_spec(module) is None]
+    if missing:
+        raise UserError(f"Exporting to {format} needs {', '.join(missing)}, not installed in this Python: "
+                        "pip install -e \".[export]\".")
+
+
+def export_model(model_file, format="onnx", output=None, data_dir=None):
+    """Export the `.keras` file `model_file` to `format` ("onnx", "litert" or "saved_model") at
+    `output`, check it on MNIST's test images, and return the report (JSON-ready)."""
+    model_file, path = Path(model_file), output_path(model_file, format, output)
+    if not model_file.is_file():
+        raise UserError(f"The model file {model_file} does not exist: train one first "
+                        "(python -m lenet_keras train) or check the path.")
+    require_packages(format)
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return export_in_child(model_file, format, path, data_dir)
+    from . import data, training
+
+    model = training.load_model(model_file)
+    (_, _), (x_test, y_test) = data.load_mnist(data_dir)
+    x = data.add_channel_axis(x_test).astype("float32")
+    keras_probs = np.asarray(model.predict(x, batch_size=1000, verbose=0))  # also what export needs: a called model
+    start = time.perf_counter()
+    write_export(model, format, path)
+    seconds = time.perf_counter() - start
+    return {"model_file": str(model_file), "format": format, "output": str(path), "bytes": size_in_bytes(path),
+            "export_seconds": seconds, "runtime": RUNTIMES[format], "runtime_version": runtime_version(format),
+            **agreement(keras_probs, predictions(path, format, x), y_test)}
+
+
+def export_in_child(model_file, format, path, data_dir):
+    """`export_model` in a child process on the TensorFlow backend; its report, or its one sentence."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.json"
+        args = [str(model_file), format, str(path), data_dir or "", str(report)]
+        env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "2"}
+        done = subprocess.run([sys.executable, "-m", "lenet_keras.export", *args], env=env,
+                              capture_output=True, text=True)
+        if done.returncode == 2:  # a UserError: its sentence is the last line
+            raise UserError(done.stderr.strip().splitlines()[-1])
+        if done.returncode != 0:
+            raise RuntimeError(f"The export on TensorFlow failed:\n{done.stderr[-3000:]}")
+        return json.loads(report.read_text())
+
+
+def write_export(model, format, path):
+    """Write `model` in `format` to `path` atomically: a crash leaves the old file (or none), never half."""
+    from . import training
+
+    def write(tmp):
+        with warnings.catch_warnings(), contextlib.redirect_stdout(sys.stderr):  # the converters' chatter
+            warnings.simplefilter("ignore")
+            model.export(tmp, format=KERAS_FORMATS[format], verbose=False)
+
+    if format != "saved_model":
+        training.write_atomically(path, write, SUFFIXES[format])
+        return
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    old = path.with_name(f".{path.name}.old")
+    try:
+        write(str(tmp))
+        training.readable_as_umask_allows(tmp, folder=True)
+        if path.exists():
+            os.replace(path, old)  # a folder cannot replace a folder in one step: the old one steps aside
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, old):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def predictions(path, format, x, batch_size=1000):
+    """The probabilities the exported file at `path` gives for the images `x` (N, 28, 28, 1), float32
+    0-255, run by the format's own runtime: onnxruntime, ai-edge-litert or TensorFlow."""
+    batches = [x[i:i + batch_size] for i in range(0, len(x), batch_size)]
+    predict = runtime(path, format)
+    return np.concatenate([predict(np.ascontiguousarray(b, dtype="float32")) for b in batches])
+
+
+def runtime(path, format):
+    """A function from a batch of images to probabilities, run by the runtime of `format`."""
+    if format == "onnx":
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3  # errors only
+        session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        name = session.get_inputs()[0].name
+        return lambda batch: session.run(None, {name: batch})[0]
+    if format == "litert":
+        from ai_edge_litert.interpreter import Interpreter
+
+        interpreter = Interpreter(model_path=str(path))
+        given, wanted = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+
+        def predict(batch):
+            if tuple(interpreter.get_input_details()[0]["shape"]) != batch.shape:
+                interpreter.resize_tensor_input(given["index"], batch.shape)
+                interpreter.allocate_tensors()
+            interpreter.set_tensor(given["index"], batch)
+            interpreter.invoke()
+            return interpreter.get_tensor(wanted["index"]).copy()
+
+        return predict
+    import tensorflow as tf
+
+    loaded = tf.saved_model.load(str(path))  # kept alive here: its functions need its variables
+    return lambda batch: loaded.serve(batch).numpy()
+
+
+def agreement(keras_probs, probs, labels):
+    """How far the exported model's probabilities `probs` are from Keras's, and both accuracies."""
+    same = keras_probs.argmax(axis=1) == probs.argmax(axis=1)
+    return {"images": len(labels), "same_digit": int(same.sum()), "agreement": float(same.mean()),
+            "max_probability_difference": float(np.abs(keras_probs - probs).max()),
+            "test_accuracy": float(np.mean(probs.argmax(axis=1) == labels)),
+            "keras_test_accuracy": float(np.mean(keras_probs.argmax(axis=1) == labels))}
+
+
+def size_in_bytes(path):
+    """The size of a file, or of all files in a folder (a SavedModel)."""
+    path = Path(path)
+    return path.stat().st_size if path.is_file() else sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def runtime_version(format):
+    """The installed version of the package that runs `format`."""
+    return importlib.metadata.version(RUNTIMES[format])
+
+
+def summary(report):
+    """The report as the few lines the command prints."""
+    kb = report["bytes"] / 1024
+    return (f"wrote {report['output']} ({kb:,.0f} KB) in {report['export_seconds']:.1f} s\n"
+            f"checked with {report['runtime']} {report['runtime_version']} on {report['images']:,} test images:\n"
+            f"  same digit as Keras for {report['same_digit']:,} of {report['images']:,} ({report['agreement']:.2%})\n"
+            f"  largest difference in probability {report['max_probability_difference']:.1e}\n"
+            f"  test accuracy {report['test_accuracy']:.2%} (Keras: {report['keras_test_accuracy']:.2%})")
+
+
+if __name__ == "__main__":  # export_in_child's child: MODEL FORMAT OUTPUT DATA_DIR REPORT
+    model_file, format, output, data_dir, report_file = sys.argv[1:]
+    from . import backend
+
+    backend.select_backend("tensorflow")
+    try:
+        result = export_model(model_file, format, output, data_dir or None)
+    except UserError as error:
+        print(error, file=sys.stderr)
+        sys.exit(2)
+    Path(report_file).write_text(json.dumps(result))
