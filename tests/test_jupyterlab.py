@@ -12,7 +12,6 @@ kernel is picked. A screenshot is saved next to the copy (its path is printed). 
 reason otherwise.
 """
 
-import contextlib
 import json
 import os
 import re
@@ -29,13 +28,13 @@ import keras
 import nbformat
 import pytest
 
+from browser import CHROMIUM, ONE, SEVEN, chromium_page, draw
 from lenet_keras import backend, training
 
 NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "05_error_analysis.ipynb"  # trains, then figures
 BACKEND = keras.backend.backend()
 KERNEL = f"LeNet-5 ({backend.NAMES[BACKEND]})"
-CHROMIUM = os.environ.get("LENET_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install playwright")
+pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install playwright")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no Chromium found: apt-get install chromium, "
                                                      "or set LENET_CHROMIUM to its path")
 
@@ -100,17 +99,6 @@ def change_kernel(page, name):
     page.get_by_text(re.compile(re.escape(name) + r" \| Idle$")).wait_for(timeout=180_000)
 
 
-@contextlib.contextmanager
-def chromium_page():
-    """A page in headless Chromium, large enough for a notebook and its figures."""
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            yield browser.new_page(viewport={"width": 1400, "height": 1000})
-        finally:
-            browser.close()
-
-
 def run_on_this_backend(page, url, token, name):
     """Open the server's notebook `name`, switch it to this run's kernel, Run > Run All Cells."""
     page.goto(f"{url}/lab/tree/{name}?token={token}")
@@ -154,21 +142,6 @@ def test_notebook_runs_in_jupyterlab_on_the_kernel_picked(jupyter_lab):
 
 PAD_CELLS = ["from lenet_keras import backend\nbackend.start()",
              "from lenet_keras import training, widgets\n\nwidgets.DigitPad(training.load_model(\"lenet5.keras\"))"]
-ONE = [(0.52, 0.15), (0.47, 0.85)]  # points of a stroke, as fractions of the canvas
-SEVEN = [(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]  # the bar and the stem in one stroke
-
-
-def draw(page, canvas, points):
-    """Draw one stroke through `points` on `canvas` with the mouse, as a student would."""
-    box = canvas.bounding_box()
-    xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
-    page.mouse.move(*xy[0])
-    page.mouse.down()
-    for x, y in xy[1:]:
-        page.mouse.move(x, y, steps=15)
-    page.mouse.up()
-
-
 def read(page):
     """What the pad says once the kernel has read the drawing: the best guess or a sentence."""
     answer = page.locator(".lenet-best, .lenet-message")
