@@ -73,6 +73,20 @@ def images_per_second(n_images, epoch_seconds):
     return {"train_images_per_second": max(each), "epoch_images_per_second": each}
 
 
+def prediction_speed(predict, images, batch_size, seconds=1.0):
+    """Images per second that `predict` (a function from a batch to probabilities) reads at
+    `batch_size`: a warm-up call, then passes over `images` until `seconds` have gone; the best pass."""
+    batches = [images[i:i + batch_size] for i in range(0, len(images) - batch_size + 1, batch_size)]
+    predict(batches[0])
+    best, end = 0.0, time.perf_counter() + seconds
+    while time.perf_counter() < end or best == 0.0:
+        start = time.perf_counter()
+        for batch in batches:
+            predict(batch)
+        best = max(best, len(batches) * batch_size / (time.perf_counter() - start))
+    return best
+
+
 def measure_backend(batch_size, epochs=5, accuracy_run=True, subset=None, data_dir=None):
     """Measure the current Keras backend: its speed at `batch_size`, the default recipe's time to
     99%; return a JSON-ready dict.

@@ -131,6 +131,8 @@ def build_parser():
     export.add_argument("--format", default="onnx", choices=["onnx", "litert", "saved_model"],
                         help="onnx (onnxruntime, browsers), litert (phones, microcontrollers) or saved_model "
                         "(TensorFlow Serving) (default: onnx)")
+    export.add_argument("--quantize", action="store_true",
+                        help="litert: store the weights as 8-bit integers, a file 4x smaller")
     export.add_argument("--output", type=Path, help="where to write it (default: the model's name with .onnx or "
                         ".tflite; a SavedModel: the folder NAME_saved_model)")
     kernels = commands.add_parser("kernels", help="install a Jupyter kernel per backend",
@@ -181,6 +183,8 @@ def run(args):
         from . import export
 
         export.output_path(args.model_file, args.format, args.output)
+        if args.quantize and args.format != "litert":
+            raise UserError(f"--quantize is offered for --format litert only, not {args.format}.")
         export.require_packages(args.format)
         args.backend = None if "keras" in sys.modules else "tensorflow"  # else `export_model` starts a TensorFlow child
     backend.select_backend(args.backend, args.device, devices)
@@ -246,7 +250,7 @@ def run(args):
         if args.figure:
             plots.plot_ablation(report).savefig(args.figure, dpi=120)
     elif args.command == "export":
-        report = export.export_model(args.model_file, args.format, args.output, args.data_dir)
+        report = export.export_model(args.model_file, args.format, args.output, args.data_dir, args.quantize)
         print(export.summary(report))
     else:
         model = training.load_model(args.model_file)

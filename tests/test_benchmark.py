@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import keras
@@ -71,3 +72,17 @@ def test_peak_memory_of_a_subprocess_is_its_own():
                             "print(peak_memory_mb())"], capture_output=True, text=True, check=True)
     assert float(child.stdout) < 200, "a subprocess's peak memory includes its parent's"
     del ballast
+
+
+def test_prediction_speed_counts_whole_batches_of_the_best_pass():
+    calls = []
+
+    def predict(batch):
+        calls.append(len(batch))
+        time.sleep(0.001)
+        return batch
+
+    speed = benchmark.prediction_speed(predict, np.zeros((25, 28, 28, 1)), batch_size=10, seconds=0.05)
+    assert set(calls) == {10}  # the last 5 images make no short batch
+    assert 0 < speed < 10 / 0.001  # at most 10 images per millisecond's sleep
+    assert len(calls) >= 3  # the warm-up, then at least one timed pass of 2 batches

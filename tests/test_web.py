@@ -2,8 +2,7 @@
 
 The first test runs web/mnist.js under Node.js on clean drawings (pen strokes, printed digits,
 enlarged MNIST digits, one light on dark) and compares each 28x28 result with `digits.mnist_style`.
-The second serves the page from localhost with a model trained and saved on this run's backend and
-exported to ONNX, draws a 1 and a 7 with the mouse in headless Chromium, and checks what the page
+The second (under TensorFlow) serves the page from localhost with a model trained and exported to ONNX, draws a 1 and a 7 with the mouse in headless Chromium, and checks what the page
 says against Keras on the image the page prepared, and that image against digits.py on the canvas.
 Needs Node.js; the page also needs `npm ci --prefix web`, Playwright and Chromium (skipped, saying
 why, where one is missing).
@@ -17,6 +16,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 from PIL import Image
@@ -90,6 +90,9 @@ def read_drawing(page, points):
 
 
 @pytest.mark.skipif(not CHROMIUM, reason="no Chromium found: apt-get install chromium, or set LENET_CHROMIUM")
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow",
+                    reason="the page runs an ONNX file, the same whichever backend trained the model (test_export "
+                    "checks exports of models saved on every backend): run once, under TensorFlow")
 def test_page_reads_digits_drawn_with_the_mouse(page_server):
     pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install playwright")
     url, model = page_server
