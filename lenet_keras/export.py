@@ -13,6 +13,7 @@ import contextlib
 import importlib.metadata
 import importlib.util
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import backend
 from .errors import UserError
 
 SUFFIXES = {"onnx": ".onnx", "litert": ".tflite", "saved_model": ""}  # a SavedModel is a folder
@@ -117,9 +119,14 @@ def write_export(model, format, path, quantize=False):
         options["optimizations"] = [tf.lite.Optimize.DEFAULT]
 
     def write(tmp):
-        with warnings.catch_warnings(), contextlib.redirect_stdout(sys.stderr):  # the converters' chatter
-            warnings.simplefilter("ignore")
-            model.export(tmp, format=KERAS_FORMATS[format], verbose=False, **options)
+        tf_logger, level = logging.getLogger("tensorflow"), logging.getLogger("tensorflow").level
+        tf_logger.setLevel(logging.ERROR)  # "Assets written to: /tmp/...", once per SavedModel written
+        try:
+            with warnings.catch_warnings(), contextlib.redirect_stdout(sys.stderr):  # the converters' chatter
+                warnings.simplefilter("ignore")
+                model.export(tmp, format=KERAS_FORMATS[format], verbose=False, **options)
+        finally:
+            tf_logger.setLevel(level)
 
     if format != "saved_model":
         training.write_atomically(path, write, SUFFIXES[format])
@@ -158,7 +165,9 @@ def runtime(path, format):
     if format == "litert":
         from ai_edge_litert.interpreter import Interpreter
 
-        interpreter = Interpreter(model_path=str(path))
+        with backend.silenced_stderr():  # "INFO: Created TensorFlow Lite XNNPACK delegate for CPU."
+            interpreter = Interpreter(model_path=str(path))
+            interpreter.allocate_tensors()
         given, wanted = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
 
         def predict(batch):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-CHAPTERS = sorted(NOTEBOOKS.glob("0*.ipynb"))
+CHAPTERS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
 def cells(path):
@@ -21,8 +21,8 @@ def exercises(path):
     return [int(n) for n in re.findall(r"^(\d+)\. ", text.split("## Exercises", 1)[1], flags=re.MULTILINE)]
 
 
-def test_there_are_ten_chapters():
-    assert [p.name[:2] for p in CHAPTERS] == [f"{i:02d}" for i in range(10)]
+def test_there_are_eleven_chapters():
+    assert [p.name[:2] for p in CHAPTERS] == [f"{i:02d}" for i in range(11)]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
