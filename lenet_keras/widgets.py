@@ -1,6 +1,7 @@
 """A drawing pad for the notebook: draw a digit with the mouse, a pen or a finger, and LeNet reads it.
 
-The drawing happens in the browser (the JavaScript below, no build step). At each pen-up the whole
+The drawing happens in the browser (`pen.js`, shared with the web page, and the JavaScript below; no
+build step). At each pen-up the whole
 canvas comes to Python as a PNG, is prepared like a photo of a digit (`digits.preparation_steps`) and
 read by the model; the top 3 guesses and a picture of the preparation go back to the browser.
 Setting `pad.png` from Python does the same without a browser (`data_url` makes one from an array).
@@ -8,6 +9,7 @@ Setting `pad.png` from Python does the same without a browser (`data_url` makes 
 
 import base64
 import io
+from pathlib import Path
 
 import anywidget
 import numpy as np
@@ -19,48 +21,23 @@ from .errors import UserError
 
 SIZE = 280  # the canvas, in pixels: ten times MNIST's 28
 
-ESM = f"const SIZE = {SIZE};" + """
+ESM = (Path(__file__).with_name("pen.js").read_text()  # the drawing itself, shared with web/page.js
+       + f"const SIZE = {SIZE};" + """
 const make = (tag, props) => Object.assign(document.createElement(tag), props);
 
 function pad(model) {
   const canvas = make("canvas", { className: "lenet-pad", width: SIZE, height: SIZE });
-  const pen = canvas.getContext("2d");
-  const blank = () => { pen.fillStyle = "white"; pen.fillRect(0, 0, SIZE, SIZE); };
-  blank();
+  const pen = attachPen(canvas, () => {  // one message per stroke: the whole canvas, every stroke so far
+    model.set("png", canvas.toDataURL("image/png"));
+    model.save_changes();
+  });
+  blank(pen);
   if (model.get("png")) {  // shown again (a second view, a reload): the drawing so far
     const image = new Image();
     image.onload = () => pen.drawImage(image, 0, 0);
     image.src = model.get("png");
   }
-  const at = (e) => {
-    const box = canvas.getBoundingClientRect();
-    return [(e.clientX - box.left) * SIZE / box.width, (e.clientY - box.top) * SIZE / box.height];
-  };
-  let last = null;
-  const line = (to) => {
-    Object.assign(pen, { strokeStyle: "black", lineWidth: 20, lineCap: "round", lineJoin: "round" });
-    pen.beginPath();
-    pen.moveTo(...last);
-    pen.lineTo(...to);
-    pen.stroke();
-    last = to;
-  };
-  canvas.addEventListener("pointerdown", (e) => {
-    e.preventDefault();
-    canvas.setPointerCapture(e.pointerId);
-    last = at(e);
-    line(last);  // a dot, if the pen does not move
-  });
-  canvas.addEventListener("pointermove", (e) => { if (last) line(at(e)); });
-  const up = () => {  // one message per stroke: the whole canvas, every stroke so far
-    if (!last) return;
-    last = null;
-    model.set("png", canvas.toDataURL("image/png"));
-    model.save_changes();
-  };
-  canvas.addEventListener("pointerup", up);
-  canvas.addEventListener("pointercancel", up);
-  const clear = () => { blank(); model.set("png", ""); model.save_changes(); };
+  const clear = () => { blank(pen); model.set("png", ""); model.save_changes(); };
   return [canvas, clear];
 }
 
@@ -93,7 +70,7 @@ export default {
     el.append(left, result(model));
   },
 };
-"""
+""")
 
 CSS = """
 .lenet-digit-pad { display: inline-flex; gap: 16px; align-items: flex-start; padding: 2px;

@@ -64,16 +64,19 @@ def page_server(tmp_path, mnist):
     """The page on localhost, with a model trained on this backend and exported to ONNX: its URL."""
     if not ORT.is_dir():
         pytest.skip("ONNX Runtime Web is not installed: npm ci --prefix web")
+    web = tmp_path / "web"  # the project's layout: the page imports ../lenet_keras/pen.js
+    web.mkdir()
     for name in ("index.html", "page.js", "mnist.js", "node_modules"):
-        (tmp_path / name).symlink_to(WEB / name)
+        (web / name).symlink_to(WEB / name)
+    (tmp_path / "lenet_keras").symlink_to(WEB.parent / "lenet_keras")
     model, _ = training.train(training.TrainConfig(epochs=1, verbose=0), mnist=mnist)
     training.save_model(model, tmp_path / "lenet5.keras")
-    export.export_model(tmp_path / "lenet5.keras", "onnx", tmp_path / "lenet5.onnx")
+    export.export_model(tmp_path / "lenet5.keras", "onnx", web / "lenet5.onnx")
     quiet = type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *args: None})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(quiet, directory=str(tmp_path)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/index.html", model
+        yield f"http://127.0.0.1:{server.server_port}/web/", model
     finally:
         server.shutdown()
         server.server_close()

@@ -1,6 +1,8 @@
 // The page: a drawing pad, MNIST's preparation (mnist.js) and LeNet-5 run by ONNX Runtime Web.
-// The model is ./lenet5.onnx, or the file named by ?model=... (python -m lenet_keras export).
+// Served from the project's root (it imports ../lenet_keras/pen.js): python -m http.server, then
+// open http://localhost:8000/web/. The model is web/lenet5.onnx, or the file named by ?model=...
 import * as ort from "./node_modules/onnxruntime-web/dist/ort.wasm.min.mjs";
+import { attachPen, blank } from "../lenet_keras/pen.js"; // shared with the notebook's drawing pad
 import { greyOf, preparationSteps } from "./mnist.js";
 
 ort.env.wasm.wasmPaths = new URL("./node_modules/onnxruntime-web/dist/", import.meta.url).href;
@@ -15,9 +17,8 @@ function say(text, error = false) {
   $("status").className = error ? "error" : "";
 }
 
-function blank() {
-  pen.fillStyle = "white";
-  pen.fillRect(0, 0, pad.width, pad.height);
+function clear() {
+  blank(pen);
   $("digit").textContent = "";
   $("digit").dataset.digit = "";
   $("bars").replaceChildren();
@@ -50,29 +51,7 @@ async function read(session) {
 }
 
 function drawing(session) {
-  let last = null;
-  const at = (e) => {
-    const box = pad.getBoundingClientRect();
-    return [(e.clientX - box.left) * pad.width / box.width, (e.clientY - box.top) * pad.height / box.height];
-  };
-  const line = (to) => {
-    Object.assign(pen, { strokeStyle: "black", lineWidth: 20, lineCap: "round", lineJoin: "round" });
-    pen.beginPath();
-    pen.moveTo(...last);
-    pen.lineTo(...to);
-    pen.stroke();
-    last = to;
-  };
-  pad.addEventListener("pointerdown", (e) => {
-    e.preventDefault();
-    pad.setPointerCapture(e.pointerId);
-    last = at(e);
-    line(last); // a dot, if the pen does not move
-  });
-  pad.addEventListener("pointermove", (e) => { if (last) line(at(e)); });
-  const up = async () => {
-    if (!last) return;
-    last = null;
+  attachPen(pad, async () => {
     try {
       const reading = await read(session);
       show(reading.probabilities, reading.image);
@@ -81,14 +60,12 @@ function drawing(session) {
     } catch (error) {
       say(error.message, true);
     }
-  };
-  pad.addEventListener("pointerup", up);
-  pad.addEventListener("pointercancel", up);
-  $("clear").addEventListener("click", blank);
+  });
+  $("clear").addEventListener("click", clear);
 }
 
 window.lenet = { last: null };
-blank();
+clear();
 window.lenet.ready = ort.InferenceSession.create(modelFile, { executionProviders: ["wasm"] }).then(
   (session) => {
     drawing(session);
