@@ -1,9 +1,8 @@
 """A drawing pad for the notebook: draw a digit with the mouse, a pen or a finger, and LeNet reads it.
 
-The drawing happens in the browser (`pen.js`, shared with the web page, and the JavaScript below; no
-build step). At each pen-up the whole
-canvas comes to Python as a PNG, is prepared like a photo of a digit (`digits.preparation_steps`) and
-read by the model; the top 3 guesses and a picture of the preparation go back to the browser.
+The drawing happens in the browser (`pen.js`, shared with the web page, and the JavaScript below;
+no build step). At each pen-up the whole canvas comes to Python as a PNG, is prepared like a photo
+of a digit (`digits.preparation_steps`) and read by the model; the top 3 guesses and a picture of the preparation go back to the browser.
 Setting `pad.png` from Python does the same without a browser (`data_url` makes one from an array).
 """
 
