@@ -2,7 +2,8 @@
 
 The drawing happens in the browser (`pen.js`, shared with the web page, and the JavaScript below;
 no build step). At each pen-up the whole canvas comes to Python as a PNG, is prepared like a photo
-of a digit (`digits.preparation_steps`) and read by the model; the top 3 guesses and a picture of the preparation go back to the browser.
+of a digit (`digits.preparation_steps`) and read by the model; the top 3 guesses and a picture of
+the preparation go back to the browser.
 Setting `pad.png` from Python does the same without a browser (`data_url` makes one from an array).
 """
 
