@@ -132,7 +132,7 @@ def build_parser():
                         help="onnx (onnxruntime, browsers), litert (phones, microcontrollers) or saved_model "
                         "(TensorFlow Serving) (default: onnx)")
     export.add_argument("--quantize", action="store_true",
-                        help="litert: store the weights as 8-bit integers, a file 4x smaller")
+                        help="litert: store the weights as 8-bit integers, a file over 3x smaller")
     export.add_argument("--output", type=Path, help="where to write it (default: the model's name with .onnx or "
                         ".tflite; a SavedModel: the folder NAME_saved_model)")
     kernels = commands.add_parser("kernels", help="install a Jupyter kernel per backend",

@@ -10,9 +10,10 @@ export function blank(pen) {
 // Let the user draw on `canvas`; call `strokeEnded()` at each pen-up. Returns the canvas's 2D context.
 export function attachPen(canvas, strokeEnded) {
   const pen = canvas.getContext("2d", { willReadFrequently: true });
-  const at = (e) => {
+  const at = (e) => { // canvas pixels under the pointer: inside the border, scaled as the page shows it
     const box = canvas.getBoundingClientRect();
-    return [(e.clientX - box.left) * canvas.width / box.width, (e.clientY - box.top) * canvas.height / box.height];
+    return [(e.clientX - box.left - canvas.clientLeft) * canvas.width / canvas.clientWidth,
+            (e.clientY - box.top - canvas.clientTop) * canvas.height / canvas.clientHeight];
   };
   let last = null;
   const line = (to) => {

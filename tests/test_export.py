@@ -98,6 +98,25 @@ def test_failed_export_leaves_the_old_file_and_no_temporary(fmt, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
 
+def test_saved_model_swap_that_fails_puts_the_old_folder_back(tmp_path, monkeypatch):
+    path = tmp_path / "m"
+    path.mkdir()
+    (path / "saved_model.pb").write_text("the old export")
+    real_replace = os.replace
+
+    def replace(source, target):  # the new folder cannot take the old one's place (a full disk, say)
+        if Path(target) == path and Path(source).name != ".m.old":
+            raise OSError("no space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(export.os, "replace", replace)
+    exporter = type("Exporter", (), {"export": lambda self, p, **k: (Path(p) / "saved_model.pb").write_text("new")})
+    with pytest.raises(OSError, match="no space"):
+        export.write_export(exporter(), "saved_model", path)
+    assert (path / "saved_model.pb").read_text() == "the old export"
+    assert [p.name for p in tmp_path.iterdir()] == ["m"]
+
+
 def user_mistakes(tmp_path, saved):
     """(arguments, what the one sentence must say)."""
     not_a_model = tmp_path / "notes.keras"

@@ -50,18 +50,28 @@ async function read(session) {
   return { image: Array.from(image), probabilities: Array.from(output[session.outputNames[0]].data) };
 }
 
+// Read the canvas at each pen-up, one reading at a time; Clear drops the readings still waiting.
 function drawing(session) {
-  attachPen(pad, async () => {
-    try {
-      const reading = await read(session);
-      show(reading.probabilities, reading.image);
-      window.lenet.last = reading;
-      say(`Read by ${modelFile}.`);
-    } catch (error) {
-      say(error.message, true);
-    }
+  let queue = Promise.resolve(), drawingNumber = 0;
+  attachPen(pad, () => {
+    const number = drawingNumber;
+    queue = queue.then(async () => {
+      if (number !== drawingNumber) return;
+      try {
+        const reading = await read(session);
+        if (number !== drawingNumber) return; // cleared while it ran
+        show(reading.probabilities, reading.image);
+        window.lenet.last = reading;
+        say(`Read by ${modelFile}.`);
+      } catch (error) {
+        say(error.message, true);
+      }
+    });
   });
-  $("clear").addEventListener("click", clear);
+  $("clear").addEventListener("click", () => {
+    drawingNumber += 1;
+    clear();
+  });
 }
 
 window.lenet = { last: null };
