@@ -3,7 +3,7 @@ smoothing and wider convolutions added one at a time, each step trained with sev
 
     python -m lenet_keras ablation [--seeds 3] [--report benchmarks/ablation.json]
 
-Every step trains with the improved recipe (`training.recipe("improved")`: 20 epochs, Adam, cosine
+Every step trains with the improved recipe (`recipe("improved")`: 20 epochs, Adam, cosine
 decay), so the only difference between two neighbouring rows is the one improvement added.
 """
 
@@ -11,13 +11,14 @@ import dataclasses
 
 import numpy as np
 
-from . import backend, data, models, training
+from . import backend, data, models
+from .config import recipe
 
 
 def ablation_steps():
     """The steps as (label, model options, label smoothing), each adding one change to the one
     before; the last is the improved model with its recipe."""
-    improved, smoothing = models.IMPROVEMENTS, training.recipe("improved").label_smoothing
+    improved, smoothing = models.IMPROVEMENTS, recipe("improved").label_smoothing
     batch_norm = {"batch_norm": improved["batch_norm"]}
     dropout = {**batch_norm, "dropout": improved["dropout"]}
     augment = {**dropout, "augment": improved["augment"]}
@@ -33,8 +34,10 @@ def run_ablation(seeds=(0, 1, 2), epochs=None, subset=None, mnist=None, data_dir
     """Train every step with every seed; return the test accuracies per step, JSON-ready."""
     import keras
 
+    from . import training  # imports Keras: only once the backend is chosen
+
     mnist = mnist or data.load_mnist(data_dir)
-    base = training.recipe("improved")
+    base = recipe("improved")
     base = dataclasses.replace(base, epochs=epochs or base.epochs, subset=subset, verbose=0)
     rows = []
     for label, options, smoothing in ablation_steps():

@@ -5,7 +5,7 @@ learning-rate range test."""
 import numpy as np
 from scipy import ndimage, optimize, stats
 
-NUM_CLASSES = 10
+from .settings import NUM_CLASSES
 
 
 def confusion_matrix(y_true, y_pred, num_classes=NUM_CLASSES):
@@ -42,6 +42,13 @@ def top_k(probs, k=3):
     """For each row of probabilities, the k likeliest digits and their probabilities."""
     digits = np.argsort(-probs, axis=1)[:, :k]
     return digits, np.take_along_axis(probs, digits, axis=1)
+
+
+def top3_text(top3):
+    """The likeliest digit and the next ones as text, e.g. ('3 (97.1%)', '5 (2.0%), 8 (0.3%)'), from
+    `top3` = [(digit, probability), ...], likeliest first: what the command line and the pad show."""
+    (digit, chance), *others = top3
+    return f"{digit} ({chance:.1%})", ", ".join(f"{d} ({p:.1%})" for d, p in others)
 
 
 def reliability(probs, y_true, bins=15):

@@ -10,9 +10,7 @@ repeats: a slower epoch is the machine's noise (on a shared 2-core VM the same l
 between 13,000 and 25,000 images/s from one minute to the next), not the code's speed.
 """
 
-import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,8 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import data
-from .backend import BACKENDS
+from . import backend, data
+from .config import TrainConfig
+from .files import child_main, run_python
+from .settings import BACKENDS
 
 
 def epoch_timer(test=None, target=0.99):
@@ -29,7 +29,7 @@ def epoch_timer(test=None, target=0.99):
     `test` = (x, y) is given, the training seconds until test accuracy first reaches `target`."""
     import keras
 
-    from .training import evaluate_model
+    from .training import evaluate_model  # imports Keras: only once the backend is chosen
 
     class Timer(keras.callbacks.Callback):
         def __init__(self):
@@ -96,18 +96,19 @@ def measure_backend(batch_size, epochs=5, accuracy_run=True, subset=None, data_d
     """
     import keras
 
-    from . import backend, models, training
+    from . import training
+    from .backend import patches
 
     mnist = data.load_mnist(data_dir)
-    (x_train, y_train), (x_test, y_test) = mnist
-    (x_fit, y_fit), _ = data.split_validation(x_train, y_train)
-    x_fit, y_fit = data.add_channel_axis(x_fit[:subset]), training.one_hot(y_fit[:subset])
-    config = training.TrainConfig(batch_size=batch_size, epochs=epochs, verbose=0)
+    (_, _), (x_test, y_test) = mnist
+    (x_fit, y_fit), _ = data.training_sets(mnist, subset)
+    config = TrainConfig(batch_size=batch_size, epochs=epochs, verbose=0)
     backend.seed_everything(config.seed, config.deterministic)
-    model = models.build_lenet5()
-    training.compile_model(model, config, steps_per_epoch=-(-len(x_fit) // batch_size))
     timer = epoch_timer()
-    model.fit(x_fit, y_fit, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[timer])
+    with patches.applied():
+        model, _ = training.compiled_model(config, steps_per_epoch=-(-len(x_fit) // batch_size))
+        model.fit(data.model_inputs(x_fit), data.one_hot(y_fit), batch_size=batch_size, epochs=epochs, verbose=0,
+                  callbacks=[timer])
 
     images = data.add_channel_axis(x_test)
     model.predict(images, batch_size=1000, verbose=0)  # warm-up
@@ -125,7 +126,7 @@ def measure_backend(batch_size, epochs=5, accuracy_run=True, subset=None, data_d
     }
     if accuracy_run:
         timer = epoch_timer(test=(x_test, y_test))
-        _, report = training.train(training.TrainConfig(verbose=0), mnist=mnist, callbacks=[timer])
+        _, report = training.train(TrainConfig(verbose=0), mnist=mnist, callbacks=[timer])
         result.update(seconds_to_99=timer.seconds_to_target and round(timer.seconds_to_target, 1),
                       test_accuracy=report["test_accuracy"],
                       epoch_test_accuracy=timer.test_accuracy)
@@ -139,11 +140,10 @@ def measure_reference(batch_size, learning_rate, epochs=5, subset=None, data_dir
     import torch
     from torch import nn
 
-    (x_train, y_train), _ = data.load_mnist(data_dir)
-    (x_fit, y_fit), _ = data.split_validation(x_train, y_train)
+    (x_fit, y_fit), _ = data.training_sets(data.load_mnist(data_dir), subset)
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    x = torch.from_numpy(data.standardize(x_fit[:subset])[:, None]).to(device)
-    y = torch.from_numpy(y_fit[:subset].astype(np.int64)).to(device)
+    x = torch.from_numpy(data.standardize(x_fit)[:, None]).to(device)
+    y = torch.from_numpy(y_fit.astype(np.int64)).to(device)
     torch.manual_seed(0)
     net = nn.Sequential(
         nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
@@ -170,19 +170,17 @@ def measure_reference(batch_size, learning_rate, epochs=5, subset=None, data_dir
 
 
 def run_in_subprocess(what, **options):
-    """Measure `what` ("reference" or a backend name) in a fresh Python process."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "result.json"
-        subprocess.run([sys.executable, "-m", "lenet_keras.benchmark", what, str(out), json.dumps(options)],
-                       check=True)
-        return json.loads(out.read_text())
+    """Measure `what` ("reference" or a backend name) in a fresh Python process, its progress shown."""
+    import json
+
+    with tempfile.TemporaryDirectory() as folder:
+        return run_python(["-m", "lenet_keras.benchmark", what, json.dumps(options)], folder, show_output=True,
+                          what=f"The benchmark of {what}")
 
 
 def run_benchmark(all_backends=False, batch_size=None, **options):
     """Measure the reference and the current backend (or all three) at `batch_size` (default:
     the default recipe's); return the results dict."""
-    from .training import TrainConfig
-
     recipe = TrainConfig()
     options["batch_size"] = batch_size or recipe.batch_size
     reference_options = {k: v for k, v in options.items() if k != "accuracy_run"}
@@ -227,11 +225,15 @@ def format_table(results):
                                enumerate(zip(row, widths))) for row in rows)
 
 
-if __name__ == "__main__":  # the subprocess side of run_in_subprocess
-    what, out, options = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
-    if what in BACKENDS:
-        from .backend import select_backend
+def measure(what, options):
+    """A child of `run_in_subprocess`: measure `what` ("reference" or a backend name)."""
+    if what == "reference":
+        return measure_reference(**options)
+    backend.select_backend(what)
+    return measure_backend(**options)
 
-        select_backend(what)
-    result = measure_reference(**options) if what == "reference" else measure_backend(**options)
-    out.write_text(json.dumps(result))
+
+if __name__ == "__main__":  # the child of run_in_subprocess: WHAT OPTIONS_JSON
+    import json
+
+    child_main(lambda: measure(sys.argv[1], json.loads(sys.argv[2])))

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import UserError
+from .settings import NUM_CLASSES
 
 PROJECT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 NPZ_FILE = "mnist.npz"
@@ -199,3 +200,23 @@ def add_channel_axis(x):
 def split_validation(x, y, size=VALIDATION_SIZE):
     """Split off the last `size` training examples as a fixed validation set."""
     return (x[:-size], y[:-size]), (x[-size:], y[-size:])
+
+
+def model_inputs(x):
+    """(N, 28, 28) images as what the models take: (N, 28, 28, 1) float32, still 0-255. Float, not
+    uint8: fed uint8, TensorFlow's graph of an augmented model prints "oneDNN supports DT_UINT8 only
+    on platforms with AVX-512" on stderr, into the notebooks."""
+    return add_channel_axis(x).astype("float32")
+
+
+def one_hot(labels):
+    """Digit labels as one-hot float32 rows, the targets the course's loss expects."""
+    return np.eye(NUM_CLASSES, dtype="float32")[labels]
+
+
+def training_sets(mnist, subset=None):
+    """`(x_train, y_train), (x_val, y_val)` of `load_mnist`'s result: the first 55,000 training
+    images (or the first `subset` of them) and the last 5,000 for validation, labels as digits."""
+    (x_train, y_train), _ = mnist
+    (x_train, y_train), validation = split_validation(x_train, y_train)
+    return (x_train[:subset], y_train[:subset]), validation

@@ -12,11 +12,9 @@ compared with Keras: the share of identical digits and the largest difference in
 import contextlib
 import importlib.metadata
 import importlib.util
-import json
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,8 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import backend
-from .errors import UserError
+from . import backend, data
+from .errors import UserError, missing_model_file
+from .files import child_main, readable_as_umask_allows, run_python, write_atomically
 
 SUFFIXES = {"onnx": ".onnx", "litert": ".tflite", "saved_model": ""}  # a SavedModel is a folder
 KERAS_FORMATS = {"onnx": "onnx", "litert": "litert", "saved_model": "tf_saved_model"}
@@ -63,26 +62,32 @@ def require_packages(format):
                         "pip install -e \".[export]\".")
 
 
+def check_request(model_file, format, output=None, quantize=False):
+    """Where the export goes (`output_path`), after checking, before any backend starts, that the
+    model file exists, `quantize` goes with LiteRT and the format's packages are installed."""
+    path = output_path(model_file, format, output)
+    if quantize and format != "litert":
+        raise UserError(f"--quantize is offered for --format litert only, not {format}.")
+    if not Path(model_file).is_file():
+        raise missing_model_file(model_file)
+    require_packages(format)
+    return path
+
+
 def export_model(model_file, format="onnx", output=None, data_dir=None, quantize=False):
     """Export the `.keras` file `model_file` to `format` ("onnx", "litert" or "saved_model") at
     `output`, check it on MNIST's test images, and return the report (JSON-ready). `quantize`
     (LiteRT only) stores the weights as 8-bit integers: a file over 3x smaller, nearly the same answers."""
-    model_file, path = Path(model_file), output_path(model_file, format, output)
-    if quantize and format != "litert":
-        raise UserError(f"Quantizing is offered for litert only, not {format}.")
-    if not model_file.is_file():
-        raise UserError(f"The model file {model_file} does not exist: train one first "
-                        "(python -m lenet_keras train) or check the path.")
-    require_packages(format)
+    model_file, path = Path(model_file), check_request(model_file, format, output, quantize)
     import keras
 
     if keras.backend.backend() != "tensorflow":
         return export_in_child(model_file, format, path, data_dir, quantize)
-    from . import data, training
+    from . import training  # imports Keras: only once the backend is chosen
 
     model = training.load_model(model_file)
     (_, _), (x_test, y_test) = data.load_mnist(data_dir)
-    x = data.add_channel_axis(x_test).astype("float32")
+    x = data.model_inputs(x_test)
     keras_probs = np.asarray(model.predict(x, batch_size=1000, verbose=0))  # also what export needs: a called model
     start = time.perf_counter()
     write_export(model, format, path, quantize)
@@ -96,22 +101,13 @@ def export_model(model_file, format="onnx", output=None, data_dir=None, quantize
 def export_in_child(model_file, format, path, data_dir, quantize):
     """`export_model` in a child process on the TensorFlow backend; its report, or its one sentence."""
     with tempfile.TemporaryDirectory() as folder:
-        report = Path(folder) / "report.json"
-        args = [str(model_file), format, str(path), data_dir or "", str(int(quantize)), str(report)]
-        env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "2"}
-        done = subprocess.run([sys.executable, "-m", "lenet_keras.export", *args], env=env,
-                              capture_output=True, text=True)
-        if done.returncode == 2:  # a UserError: its sentence is the last line
-            raise UserError(done.stderr.strip().splitlines()[-1])
-        if done.returncode != 0:
-            raise RuntimeError(f"The export on TensorFlow failed:\n{done.stderr[-3000:]}")
-        return json.loads(report.read_text())
+        args = ["-m", "lenet_keras.export", str(model_file), format, str(path), data_dir or "", str(int(quantize))]
+        return run_python(args, folder, env={"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "2"},
+                          what="The export on TensorFlow")
 
 
 def write_export(model, format, path, quantize=False):
     """Write `model` in `format` to `path` atomically: a crash leaves the old file (or none), never half."""
-    from . import training
-
     options = {}
     if quantize:  # dynamic-range quantization: 8-bit weights, float computations
         import tensorflow as tf
@@ -129,14 +125,14 @@ def write_export(model, format, path, quantize=False):
             tf_logger.setLevel(level)
 
     if format != "saved_model":
-        training.write_atomically(path, write, SUFFIXES[format])
+        write_atomically(path, write, SUFFIXES[format])
         return
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     old = path.with_name(f".{path.name}.old")
     shutil.rmtree(old, ignore_errors=True)  # left by a crash between the two steps below
     try:
         write(str(tmp))
-        training.readable_as_umask_allows(tmp, folder=True)
+        readable_as_umask_allows(tmp, folder=True)
         if path.exists():
             os.replace(path, old)  # a folder cannot replace a folder in one step: the old one steps aside
         try:
@@ -154,11 +150,11 @@ def predictions(path, format, x, batch_size=1000):
     """The probabilities the exported file at `path` gives for the images `x` (N, 28, 28, 1), float32
     0-255, run by the format's own runtime: onnxruntime, ai-edge-litert or TensorFlow."""
     batches = [x[i:i + batch_size] for i in range(0, len(x), batch_size)]
-    predict = runtime(path, format)
+    predict = load_runtime(path, format)
     return np.concatenate([predict(np.ascontiguousarray(b, dtype="float32")) for b in batches])
 
 
-def runtime(path, format):
+def load_runtime(path, format):
     """A function from a batch of images to probabilities, run by the runtime of `format`."""
     if format == "onnx":
         import onnxruntime
@@ -221,14 +217,7 @@ def summary(report):
             f"  test accuracy {report['test_accuracy']:.2%} (Keras: {report['keras_test_accuracy']:.2%})")
 
 
-if __name__ == "__main__":  # export_in_child's child: MODEL FORMAT OUTPUT DATA_DIR QUANTIZE REPORT
-    model_file, format, output, data_dir, quantize, report_file = sys.argv[1:]
-    from . import backend
-
+if __name__ == "__main__":  # export_in_child's child: MODEL FORMAT OUTPUT DATA_DIR QUANTIZE
+    model_file, format, output, data_dir, quantize = sys.argv[1:]
     backend.select_backend("tensorflow")
-    try:
-        result = export_model(model_file, format, output, data_dir or None, quantize == "1")
-    except UserError as error:
-        print(error, file=sys.stderr)
-        sys.exit(2)
-    Path(report_file).write_text(json.dumps(result))
+    child_main(lambda: export_model(model_file, format, output, data_dir or None, quantize == "1"))

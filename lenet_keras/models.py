@@ -30,9 +30,10 @@ from keras import layers
 
 from . import layers as lenet_layers
 from .data import MNIST_MEAN, MNIST_STD
+from .errors import UserError
+from .settings import NUM_CLASSES
 
 INPUT_SHAPE = (28, 28, 1)
-NUM_CLASSES = 10
 
 
 # Pixel scalings as (scale, offset): the model computes pixel * scale + offset.
@@ -110,7 +111,7 @@ def build_lenet5(api="sequential", name="lenet5", **options):
         for layer in stack:
             x = layer(x)
         return keras.Model(inputs, x, name=name)
-    raise ValueError(f"Unknown api {api!r}: use 'sequential' or 'functional'.")
+    raise UserError(f"Unknown api {api!r}: use 'sequential' or 'functional'.")
 
 
 # What the improved LeNet changes in LeNet-5, in the order the ablation (ablation.py) adds them;
@@ -206,4 +207,4 @@ def build_model(name="lenet5", api="sequential"):
         return build_improved_lenet5(api=api)
     if name == "classic":
         return build_classic_lenet5()
-    raise ValueError(f"Unknown model {name!r}: choose one of {', '.join(MODELS)}.")
+    raise UserError(f"Unknown model {name!r}: choose one of {', '.join(MODELS)}.")

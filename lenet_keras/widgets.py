@@ -129,8 +129,8 @@ def steps_picture(steps, size=84):
 
 def reading(top3):
     """The lines the pad shows for the top 3 guesses [(digit, probability), ...]."""
-    (digit, chance), *others = top3
-    return [f"LeNet reads: {digit} ({chance:.1%})", "then " + ", ".join(f"{d} ({p:.1%})" for d, p in others)]
+    first, others = analysis.top3_text(top3)
+    return [f"LeNet reads: {first}", f"then {others}"]
 
 
 class DigitPad(anywidget.AnyWidget):

@@ -54,7 +54,7 @@ def test_prefix_must_exist(tmp_path):
 
 def test_kernels_only_for_installed_backends(tmp_path, monkeypatch):
     """A one-backend install (pip install -e ".[jax]") gets the one kernel it can run."""
-    from lenet_keras import kernels
+    from lenet_keras import jupyter_kernels as kernels
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: real(name, *a) if name == "jax" else None)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from lenet_keras import models, training
+from lenet_keras.errors import UserError
 
 
 
@@ -110,11 +111,16 @@ def test_preprocessing_inside_standardizes(mnist):
     np.testing.assert_allclose(inside[..., 0], data.standardize(mnist[0][0][:1000]), atol=1e-5)
 
 
-def test_unknown_names_are_refused():
-    with pytest.raises(ValueError, match="Unknown model"):
+def test_unknown_names_are_one_sentence():
+    """A UserError: in a notebook one line (`_render_traceback_`), on the command line one sentence."""
+    with pytest.raises(UserError, match="Unknown model 'lenet6': choose one of lenet5, classic, improved"):
         models.build_model("lenet6")
-    with pytest.raises(ValueError, match="Unknown api"):
+    with pytest.raises(UserError, match="Unknown api 'subclassed'"):
         models.build_lenet5("subclassed")
+    with pytest.raises(UserError, match="Unknown schedule 'linear': use 'cosine', 'paper', 'constant'"):
+        training.learning_rate(training.TrainConfig(schedule="linear"), steps_per_epoch=10)
+    with pytest.raises(UserError, match="Unknown optimizer 'rmsprop': use 'adam' or 'sgd'"):
+        training.compile_model(models.build_lenet5(), training.TrainConfig(optimizer="rmsprop"), steps_per_epoch=10)
 
 
 @pytest.mark.parametrize("name,api", [("lenet5", "sequential"), ("lenet5", "functional"), ("improved", "sequential")])

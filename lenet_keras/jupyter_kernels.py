@@ -9,7 +9,7 @@ here; installing again replaces them. Importing this module does not import Kera
 import importlib.util
 import sys
 
-from .backend import BACKENDS, NAMES
+from .settings import BACKENDS, NAMES
 
 
 def kernel_name(backend):

@@ -1,0 +1,81 @@
+"""Files written whole or not at all, JSON, and child Pythons that answer in JSON."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import UserError
+
+RESULT = "result.json"  # what a child started by `run_python` writes into its folder
+USER_ERROR_EXIT = 2  # a child's exit code for a UserError: its last stderr line is the sentence
+
+
+def write_atomically(path, write, suffix):
+    """Call `write(temporary_path)` beside `path`, then rename the result to `path`: a crash, even a
+    SIGKILL, leaves the old file or the new one, never half of one. `suffix` ends the temporary
+    name (Keras insists on .keras or .weights.h5)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(suffix=suffix, prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        readable_as_umask_allows(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def readable_as_umask_allows(path, folder=False):
+    """Give a temporary file (or folder) the permissions a plain `open` would have: mkstemp makes
+    them private to the owner, which a web server run by another user, or a colleague, cannot read."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, (0o777 if folder else 0o666) & ~umask)
+
+
+def save_json(obj, path):
+    """Write `obj` as indented JSON to `path` atomically."""
+    write_atomically(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=2)), ".json")
+
+
+def run_python(args, folder, env=None, show_output=False, what="The child process"):
+    """Run this very Python (`sys.executable`, never whatever `python` is on PATH) with `args`, its
+    folder for files in LENET_CHILD_FOLDER=`folder`; return the JSON it left in `folder`/result.json.
+
+    `env` adds to this process's environment. `show_output` passes the child's stdout through as it
+    comes (progress). A child that exits with USER_ERROR_EXIT raised a UserError: its last stderr line
+    is raised here as one; any other failure raises RuntimeError with the child's last lines."""
+    env = {**os.environ, **(env or {}), "LENET_CHILD_FOLDER": str(folder), "PYTHONUNBUFFERED": "1"}
+    with open(Path(folder, "stderr.txt"), "w") as errors:
+        with subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, stderr=errors, text=True,
+                              env=env) as child:
+            for line in child.stdout:
+                if show_output:
+                    print(line, end="", flush=True)
+    lines = Path(folder, "stderr.txt").read_text().strip().splitlines() or ["no message"]
+    if child.returncode == USER_ERROR_EXIT:
+        raise UserError(lines[-1].removeprefix("error: "))
+    if child.returncode:
+        tail = "\n".join(lines[-20:])
+        raise RuntimeError(f"{what} failed (exit code {child.returncode}); its last lines:\n{tail}")
+    return json.loads(Path(folder, RESULT).read_text())
+
+
+def write_result(obj):
+    """In a child started by `run_python`: leave `obj` as JSON for the parent."""
+    save_json(obj, Path(os.environ["LENET_CHILD_FOLDER"], RESULT))
+
+
+def child_main(work):
+    """A child's `__main__`: run `work()`, leave its JSON result; a UserError exits with
+    USER_ERROR_EXIT and its sentence as the last line on stderr."""
+    try:
+        result = work()
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(USER_ERROR_EXIT)
+    write_result(result)
