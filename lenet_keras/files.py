@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from .errors import UserError
@@ -42,26 +43,33 @@ def save_json(obj, path):
     write_atomically(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=2)), ".json")
 
 
-def run_python(args, folder, env=None, show_output=False, what="The child process"):
+def run_python(args, folder, env=None, show_output=False, what="The child process", timeout=None):
     """Run this very Python (`sys.executable`, never whatever `python` is on PATH) with `args`, its
     folder for files in LENET_CHILD_FOLDER=`folder`; return the JSON it left in `folder`/result.json.
 
-    `env` adds to this process's environment. `show_output` passes the child's stdout through as it
-    comes (progress). A child that exits with USER_ERROR_EXIT raised a UserError: its last stderr line
-    is raised here as one; any other failure raises RuntimeError with the child's last lines."""
+    `env` adds to this process's environment; `show_output` passes the child's stdout through as it
+    comes (progress); a child still running after `timeout` seconds is killed. A child that exits
+    with USER_ERROR_EXIT raised a UserError: its last stderr line is raised here as one; any other
+    failure raises RuntimeError with the child's last lines."""
     env = {**os.environ, **(env or {}), "LENET_CHILD_FOLDER": str(folder), "PYTHONUNBUFFERED": "1"}
     with open(Path(folder, "stderr.txt"), "w") as errors:
         with subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, stderr=errors, text=True,
                               env=env) as child:
+            timed_out = threading.Event()
+            timer = threading.Timer(timeout, lambda: (timed_out.set(), child.kill())) if timeout else None
+            if timer:
+                timer.start()
             for line in child.stdout:
                 if show_output:
                     print(line, end="", flush=True)
+    if timer:
+        timer.cancel()
     lines = Path(folder, "stderr.txt").read_text().strip().splitlines() or ["no message"]
     if child.returncode == USER_ERROR_EXIT:
         raise UserError(lines[-1].removeprefix("error: "))
     if child.returncode:
-        tail = "\n".join(lines[-20:])
-        raise RuntimeError(f"{what} failed (exit code {child.returncode}); its last lines:\n{tail}")
+        why = f"did not finish in {timeout} s" if timed_out.is_set() else f"failed (exit code {child.returncode})"
+        raise RuntimeError(f"{what} {why}; its last lines:\n" + "\n".join(lines[-20:]))
     return json.loads(Path(folder, RESULT).read_text())
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from child import run_code
 from lenet_keras import backend
 
 BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
@@ -20,28 +21,29 @@ ROOT = Path(__file__).resolve().parents[1]
 SUBSET, EPOCHS, TOLERANCE = 10240, 2, 0.015
 
 TRAIN = """
-import json, sys
+import sys
 from lenet_keras import backend
+from lenet_keras.files import write_result
 backend.select_backend(sys.argv[1], devices=int(sys.argv[2]))
 from lenet_keras import parallel, training
 config = training.TrainConfig(subset=int(sys.argv[3]), epochs=int(sys.argv[4]), devices=int(sys.argv[2]), verbose=0)
 model, report = training.train(config)
 training.save_model(model, sys.argv[5])
-print(json.dumps({**report, "copies": parallel.weight_copies(model)}))
+write_result({**report, "copies": parallel.weight_copies(model)})
 """
 
 
-def run_python(args, timeout=300, program=sys.executable):
-    """Run `python args` from the project's root; return its stdout (the test fails with its stderr)."""
-    done = subprocess.run([program, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+def run_script(args, timeout=300):
+    """Run `bash args` from the project's root; return its stdout (the test fails with its stderr)."""
+    done = subprocess.run(["bash", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "LENET_PYTHON": sys.executable})  # this Python, not PATH's
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     return done.stdout
 
 
 def train(devices, path, backend_name=BACKEND):
     """Train LeNet-5 on `devices` devices in a fresh process; return its report."""
-    out = run_python(["-c", TRAIN, backend_name, str(devices), str(SUBSET), str(EPOCHS), str(path)])
-    return json.loads(out.strip().splitlines()[-1])
+    return run_code(TRAIN, backend_name, devices, SUBSET, EPOCHS, path, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -75,19 +77,20 @@ def test_a_model_trained_on_two_devices_loads_on_the_other_backends(runs, other)
     score = """
 import sys
 from lenet_keras import backend
+from lenet_keras.files import write_result
 backend.select_backend(sys.argv[1])
 from lenet_keras import data, training
 (_, _), (x, y) = data.load_mnist()
-print(training.evaluate_model(training.load_model(sys.argv[2]), x, y)["test_accuracy"])
+write_result(training.evaluate_model(training.load_model(sys.argv[2]), x, y)["test_accuracy"])
 """
-    accuracy = float(run_python(["-c", score, other, str(path)]).strip().splitlines()[-1])
+    accuracy = run_code(score, other, path, timeout=300)
     assert accuracy == pytest.approx(report["test_accuracy"], abs=2e-4)  # a float rounding flips an image or two
 
 
 @pytest.mark.skipif(BACKEND != "jax", reason="several processes (machines) train together on JAX only")
 def test_two_jax_processes_end_with_the_same_weights(tmp_path):
-    out = run_python(["scripts/jax_two_processes.sh", "--subset", "4096", "--epochs", "1", "--output", str(tmp_path / "two.keras"),
-                      "--report", str(tmp_path / "two.json")], program="bash")
+    out = run_script(["scripts/jax_two_processes.sh", "--subset", "4096", "--epochs", "1", "--output", str(tmp_path / "two.keras"),
+                      "--report", str(tmp_path / "two.json")])
     report = json.loads((tmp_path / "two.json").read_text())
     assert report["processes"] == 2 and report["replicas"] == 2
     assert len(report["weights_sha256"]) == 2 and len(set(report["weights_sha256"])) == 1, report["weights_sha256"]

@@ -8,15 +8,11 @@ in a subprocess; then each backend, in a fresh subprocess, loads the files the w
 loaded on) pairs.
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import keras
 import numpy as np
 import pytest
 
+from child import run_code
 from lenet_keras import backend, models
 
 SAVE = """
@@ -56,29 +52,29 @@ for name in sys.argv[2:]:
         history = model.fit(x[:32], np.eye(10, dtype="float32")[y[:32]], epochs=1, verbose=0)
         result["loss"] = history.history["loss"][0]
     results[name] = result
-print(json.dumps(results))
+from lenet_keras.files import write_result
+write_result(results)
 """
 
 
-def run_python(code, *args, keras_backend):
-    env = {**os.environ, "KERAS_BACKEND": keras_backend}
-    result = subprocess.run([sys.executable, "-c", code, *map(str, args)], env=env, capture_output=True,
-                            text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+SAVE += """
+from lenet_keras.files import write_result
+write_result([p.name for p in sorted(folder.iterdir())])
+"""
 
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
     """The three models trained briefly and saved on this run's backend."""
     folder = tmp_path_factory.mktemp("saved")
-    run_python(SAVE, folder, *models.MODELS, keras_backend=keras.backend.backend())
+    written = run_code(SAVE, folder, *models.MODELS, env={"KERAS_BACKEND": keras.backend.backend()})
+    assert {f"{name}.keras" for name in models.MODELS} <= set(written)
     return folder
 
 
 @pytest.mark.parametrize("loaded_on", backend.BACKENDS)
 def test_saved_model_opens_with_plain_keras(saved, loaded_on):
-    results = json.loads(run_python(LOAD, saved, *models.MODELS, keras_backend=loaded_on).splitlines()[-1])
+    results = run_code(LOAD, saved, *models.MODELS, env={"KERAS_BACKEND": loaded_on})
     for name, result in results.items():
         assert result["same_digits"] and result["difference"] < 1e-5, (name, result)
     # lenet5 and improved are saved compiled (the loss, optimizer and its state) and train on;

@@ -94,16 +94,18 @@ def test_full_recipe_reaches_its_target(mnist, name, target):
     assert report["test_accuracy"] >= target
 
 
-def test_importing_the_package_asks_tensorflow_for_one_inter_op_thread():
-    """The speed setting is made at import, before TensorFlow starts, and never overrides the user's."""
-    def threads_after_import(**env):
-        clean = {k: v for k, v in os.environ.items() if k != "TF_NUM_INTEROP_THREADS"}
-        code = "import os, lenet_keras; print(os.environ['TF_NUM_INTEROP_THREADS'])"
+def test_importing_the_package_sets_what_the_backend_reads_at_start():
+    """The speed settings are made at import, before the backend starts, and never override the user's:
+    TensorFlow one inter-op thread, JAX XLA's own CPU kernels."""
+    def after_import(**env):
+        clean = {k: v for k, v in os.environ.items() if k not in ("TF_NUM_INTEROP_THREADS", "XLA_FLAGS")}
+        code = "import os, lenet_keras; print(os.environ.get('TF_NUM_INTEROP_THREADS'), os.environ.get('XLA_FLAGS'))"
         return subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True,
-                              text=True, check=True).stdout.strip()
+                              text=True, check=True).stdout.split()
 
-    assert threads_after_import() == "1"
-    assert threads_after_import(TF_NUM_INTEROP_THREADS="4") == "4"
+    assert after_import(KERAS_BACKEND="tensorflow") == ["1", "None"]
+    assert after_import(KERAS_BACKEND="tensorflow", TF_NUM_INTEROP_THREADS="4") == ["4", "None"]
+    assert after_import(KERAS_BACKEND="jax") == ["None", "--xla_cpu_experimental_ynn_fusion_type="]
 
 
 def test_range_test_recovers_each_steps_loss_from_the_running_mean():

@@ -49,19 +49,14 @@ def hide_expected_retracing_warnings():
 
 # --- Data parallel: keras.distribution over this process's devices, or several processes
 
-def device_names(count):
-    """Keras's names of JAX's first `count` GPUs, else CPUs."""
+def device_names(kind):
+    """Keras's names of JAX's devices of `kind` ("gpu" or "cpu")."""
     import keras
 
-    found = []
-    for kind in ("gpu", "cpu"):
-        try:
-            found = keras.distribution.list_devices(kind)
-        except RuntimeError:  # no device of this kind
-            found = []
-        if len(found) >= count:
-            return found[:count]
-    return found
+    try:
+        return keras.distribution.list_devices(kind)
+    except RuntimeError:  # no device of this kind
+        return []
 
 
 def engine(count, names):

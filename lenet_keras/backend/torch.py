@@ -28,10 +28,11 @@ def hide_expected_retracing_warnings():
     """Nothing to hide on PyTorch."""
 
 
-def device_names(count):
+def device_names(kind):
+    """PyTorch's CUDA devices, or its one CPU: its processes take one device each."""
     import torch
 
-    return [f"cuda:{i}" for i in range(torch.cuda.device_count())][:count] or ["cpu"] * count
+    return [f"cuda:{i}" for i in range(torch.cuda.device_count())] if kind == "gpu" else ["cpu"]
 
 
 def engine(count, names):

@@ -1,0 +1,46 @@
+"""files.py: atomic writes, and `run_python`, the one way the package and the tests run a child Python."""
+
+import os
+import sys
+
+import pytest
+
+from child import run_code
+from lenet_keras import files
+from lenet_keras.errors import UserError
+
+ANSWER = "import sys; from lenet_keras.files import write_result; write_result({'args': sys.argv[1:], 'python': sys.executable})"
+
+
+def test_a_child_answers_in_json_and_runs_this_very_python():
+    assert run_code(ANSWER, "a", 2) == {"args": ["a", "2"], "python": sys.executable}
+
+
+def test_a_childs_user_error_is_one_sentence_here():
+    code = ("from lenet_keras.files import child_main; from lenet_keras.errors import UserError\n"
+            "def work():\n    raise UserError('The file x does not exist: check the path.')\nchild_main(work)")
+    with pytest.raises(UserError, match=r"^The file x does not exist: check the path\.$"):
+        run_code(code)
+
+
+def test_a_failed_child_shows_its_last_lines():
+    with pytest.raises(RuntimeError, match=r"failed \(exit code 1\); its last lines:\n(.|\n)*ZeroDivisionError"):
+        run_code("print('progress'); 1 / 0")
+
+
+def test_a_stuck_child_is_stopped_at_its_time_limit():
+    with pytest.raises(RuntimeError, match="did not finish in 1 s"):
+        run_code("import time; time.sleep(60)", timeout=1)
+
+
+def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path):
+    path = tmp_path / "report.json"
+    files.save_json({"old": 1}, path)
+
+    def broken(tmp):
+        open(tmp, "w").write("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        files.write_atomically(path, broken, ".json")
+    assert path.read_text() == '{\n  "old": 1\n}' and os.listdir(tmp_path) == ["report.json"]
