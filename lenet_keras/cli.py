@@ -48,6 +48,17 @@ def positive_float(text):
     return value
 
 
+def seed(text):
+    """argparse type: a seed NumPy accepts, a whole number from 0 to 2**32 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {2**32 - 1}, not {value}")
+    return value
+
+
 def defaults(field):
     """`field`'s default in each recipe, as help text: 'lenet5 256, classic 32, improved 128'."""
     return ", ".join(f"{m} {getattr(recipe(m), field)}" for m in ("lenet5", "classic", "improved"))
@@ -65,7 +76,7 @@ def add_train(commands, common):
     train.add_argument("--batch-size", type=positive_int, help=f"images per step (default: {defaults('batch_size')})")
     train.add_argument("--learning-rate", type=positive_float,
                        help=f"Adam's starting learning rate, decayed to 0 (default: {defaults('learning_rate')})")
-    train.add_argument("--seed", type=int, default=0, help="random seed, for repeatable runs (default: 0)")
+    train.add_argument("--seed", type=seed, default=0, help="random seed, for repeatable runs (default: 0)")
     train.add_argument("--deterministic", action="store_true",
                        help="identical reruns with the same seed on TensorFlow too (slower)")
     train.add_argument("--subset", type=positive_int, help="train on the first N images only (quick tries)")
@@ -172,6 +183,11 @@ def main(argv=None):
         if args.debug:
             raise
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except PermissionError as error:  # a folder checked as writable, then not (another user, a read-only mount)
+        if args.debug:
+            raise
+        print(f"error: could not write {error.filename}: permission denied; choose another folder.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -8,18 +8,17 @@ import sys
 from . import backend, parallel
 from .config import recipe
 from .errors import UserError
-from .files import save_json
+from .files import check_folder_for, save_json
 from .settings import BACKENDS, NAMES
 
 
-def check_output_path(path, suffix):
-    """Raise UserError unless `path` (None: nothing asked) ends in `suffix` and its folder exists."""
+def check_output_path(path, suffix, flag="--output"):
+    """Raise UserError unless `path` (None: nothing asked) ends in `suffix` and can be written."""
     if path is None:
         return
     if path.suffix != suffix:
         raise UserError(f"{path} must end in {suffix}.")
-    if not path.parent.is_dir():
-        raise UserError(f"The folder {path.parent} for {path} does not exist: create it first.")
+    check_folder_for(path, flag)
 
 
 def kernels(args):
@@ -40,6 +39,13 @@ def kernels(args):
 def check_train(args):
     if args.processes > 1 and not args.coordinator:
         raise UserError("--processes needs --coordinator HOST:PORT, the address of process 0 (e.g. 127.0.0.1:12355).")
+    if args.processes == 1 and (args.process_id or args.coordinator):
+        given = "--process-id" if args.process_id else "--coordinator"
+        raise UserError(f"{given} goes with --processes N, the number of processes training together: add it, "
+                        f"or leave {given} out to train alone.")
+    if not 0 <= args.process_id < args.processes:
+        raise UserError(f"--process-id must be 0 to {args.processes - 1} for {args.processes} processes, "
+                        f"not {args.process_id}.")
     check_output_path(args.output, ".keras")
     if args.checkpoint_dir and args.checkpoint_dir.exists() and not args.checkpoint_dir.is_dir():
         raise UserError(f"--checkpoint-dir {args.checkpoint_dir} is a file, not a folder: pass a folder.")
@@ -106,7 +112,7 @@ def ablation(args):
     from . import ablation, plots
     from .files import write_atomically
 
-    check_output_path(args.figure, ".png")
+    check_output_path(args.figure, ".png", "--figure")
     report = ablation.run_ablation(seeds=range(args.seeds), epochs=args.epochs, subset=args.subset,
                                    data_dir=args.data_dir)
     print(ablation.format_ablation(report))
@@ -142,13 +148,14 @@ def run(args):
     """Carry out the parsed command; return its results (JSON-ready), also written to --report."""
     if args.command == "kernels":  # Jupyter's business only: no backend, no Keras
         return kernels(args)
-    check_output_path(args.report, ".json")
+    check_output_path(args.report, ".json", "--report")
     CHECKS.get(args.command, lambda args: None)(args)
-    backend.select_backend(args.backend, args.device, args.devices if args.command == "train" else 1)
-    backend.require_device(args.device)
-    if args.command == "train" and args.processes > 1:
+    devices = args.devices if args.command == "train" else 1
+    if args.command == "train" and args.processes > 1:  # JAX joins the others before anything computes
+        backend.select_backend(args.backend, args.device, devices)
         parallel.start_processes(args.coordinator, args.processes, args.process_id)
-    print(backend.banner(), flush=True)
+    print(backend.started(args.backend, args.device, devices), flush=True)
+    backend.require_device(args.device)
     report = COMMANDS[args.command](args)
     if args.report:
         save_json(report, args.report)

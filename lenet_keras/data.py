@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import os
 import struct
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -16,7 +17,17 @@ import numpy as np
 from .errors import UserError
 from .settings import NUM_CLASSES
 
-PROJECT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+def default_data_dir():
+    """Where MNIST goes by default: the project's `data/` when the package runs from a clone (an
+    editable install), else Keras's own cache, `~/.keras/datasets` (or $KERAS_HOME/datasets), never
+    `site-packages/`."""
+    clone = Path(__file__).resolve().parent.parent
+    if (clone / "pyproject.toml").is_file():
+        return clone / "data"
+    return Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "datasets"
+
+
+DEFAULT_DATA_DIR = default_data_dir()
 NPZ_FILE = "mnist.npz"
 IDX_FILES = {
     "x_train": "train-images-idx3-ubyte.gz",
@@ -50,7 +61,8 @@ class DataError(UserError):
 def load_mnist(data_dir=None):
     """Return `(x_train, y_train), (x_test, y_test)` as verified uint8 arrays in the original order.
 
-    Looks in `data_dir` (or `$LENET_DATA_DIR`), then in the project's `data/`, then downloads into `data/`.
+    Looks in `data_dir` (or `$LENET_DATA_DIR`), then in `DEFAULT_DATA_DIR` (the project's `data/`
+    in a clone), then downloads into it.
     """
     folder = find_data_dir(data_dir)
     if (folder / NPZ_FILE).exists():
@@ -64,7 +76,7 @@ def load_mnist(data_dir=None):
 
 
 def find_data_dir(data_dir=None):
-    """Return the folder that holds MNIST, downloading it into `data/` as the last resort."""
+    """Return the folder that holds MNIST, downloading it into `DEFAULT_DATA_DIR` as the last resort."""
     explicit = data_dir or os.environ.get("LENET_DATA_DIR")
     if explicit:
         folder = Path(explicit).expanduser()
@@ -76,10 +88,10 @@ def find_data_dir(data_dir=None):
             raise DataError(f"The folder {folder} holds neither {NPZ_FILE} nor the four IDX files "
                             f"({', '.join(IDX_FILES.values())}): copy them there or point elsewhere.")
         return folder
-    if has_mnist(PROJECT_DATA_DIR):
-        return PROJECT_DATA_DIR
-    download_mnist(PROJECT_DATA_DIR)
-    return PROJECT_DATA_DIR
+    if has_mnist(DEFAULT_DATA_DIR):
+        return DEFAULT_DATA_DIR
+    download_mnist(DEFAULT_DATA_DIR)
+    return DEFAULT_DATA_DIR
 
 
 def has_mnist(folder):
@@ -89,14 +101,17 @@ def has_mnist(folder):
 
 
 def download_mnist(folder):
-    """Download Keras's mnist.npz into `folder`, checking its sha256."""
+    """Download Keras's mnist.npz into `folder`, checking its sha256; into a temporary folder beside
+    it first, so that an interrupted download never leaves half a file where MNIST is looked for."""
     import keras  # only here: the rest of the module needs no backend
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        keras.utils.get_file(fname=NPZ_FILE, origin=DOWNLOAD_URL, file_hash=DOWNLOAD_SHA256,
-                             cache_dir=str(folder), cache_subdir=".")
+        with tempfile.TemporaryDirectory(prefix=".download.", dir=folder) as partial:
+            keras.utils.get_file(fname=NPZ_FILE, origin=DOWNLOAD_URL, file_hash=DOWNLOAD_SHA256,
+                                 cache_dir=partial, cache_subdir=".")
+            os.replace(Path(partial, NPZ_FILE), folder / NPZ_FILE)
     except Exception as error:
         raise DataError(f"Could not download MNIST from {DOWNLOAD_URL} into {folder} ({error}): "
                         f"with no internet, copy {NPZ_FILE} there or set LENET_DATA_DIR.") from error

@@ -13,8 +13,6 @@ import contextlib
 import importlib.metadata
 import importlib.util
 import logging
-import os
-import shutil
 import sys
 import tempfile
 import time
@@ -25,7 +23,7 @@ import numpy as np
 
 from . import backend, data
 from .errors import UserError, missing_model_file
-from .files import child_main, readable_as_umask_allows, run_python, write_atomically
+from .files import check_folder_for, child_main, run_python, write_atomically, write_folder_atomically
 
 SUFFIXES = {"onnx": ".onnx", "litert": ".tflite", "saved_model": ""}  # a SavedModel is a folder
 KERAS_FORMATS = {"onnx": "onnx", "litert": "litert", "saved_model": "tf_saved_model"}
@@ -49,8 +47,7 @@ def output_path(model_file, format, output=None):
     path = Path(output) if output else default
     if SUFFIXES[format] and path.suffix != SUFFIXES[format]:
         raise UserError(f"A {format} file must end in {SUFFIXES[format]}, not {path.name}.")
-    if not path.parent.is_dir():
-        raise UserError(f"The folder {path.parent} for {path} does not exist: create it first.")
+    check_folder_for(path)
     return path
 
 
@@ -124,26 +121,10 @@ def write_export(model, format, path, quantize=False):
         finally:
             tf_logger.setLevel(level)
 
-    if format != "saved_model":
+    if format == "saved_model":  # a folder
+        write_folder_atomically(path, write)
+    else:
         write_atomically(path, write, SUFFIXES[format])
-        return
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    old = path.with_name(f".{path.name}.old")
-    shutil.rmtree(old, ignore_errors=True)  # left by a crash between the two steps below
-    try:
-        write(str(tmp))
-        readable_as_umask_allows(tmp, folder=True)
-        if path.exists():
-            os.replace(path, old)  # a folder cannot replace a folder in one step: the old one steps aside
-        try:
-            os.replace(tmp, path)
-        except OSError:
-            if old.exists():
-                os.replace(old, path)  # the old export back in its place
-            raise
-    finally:
-        for leftover in (tmp, old):
-            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def predictions(path, format, x, batch_size=1000):

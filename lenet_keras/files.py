@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -12,6 +13,15 @@ from .errors import UserError
 
 RESULT = "result.json"  # what a child started by `run_python` writes into its folder
 USER_ERROR_EXIT = 2  # a child's exit code for a UserError: its last stderr line is the sentence
+
+
+def check_folder_for(path, flag="--output"):
+    """Raise UserError unless the folder `path` goes into exists and this user may write there."""
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise UserError(f"The folder {folder} for {path} does not exist: create it first.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserError(f"The folder {folder} for {path} is not writable by you: choose another {flag}.")
 
 
 def write_atomically(path, write, suffix):
@@ -28,6 +38,33 @@ def write_atomically(path, write, suffix):
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def write_folder_atomically(path, write):
+    """Call `write(temporary_folder)` beside the folder `path`, then swap the result in. A folder
+    cannot replace a folder in one step: the old one steps aside to .NAME.old, the new one moves in,
+    then the old one goes. A crash between the two moves leaves the old one at .NAME.old, which the
+    next call puts back before anything else, so a copy always survives."""
+    path = Path(path)
+    old = path.with_name(f".{path.name}.old")
+    if old.exists() and not path.exists():
+        os.replace(old, path)  # a crash between the two moves: the old one back in its place
+    shutil.rmtree(old, ignore_errors=True)  # the swap had finished; only the clean-up was lost
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        write(str(tmp))
+        readable_as_umask_allows(tmp, folder=True)
+        if path.exists():
+            os.replace(path, old)
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            if old.exists():
+                os.replace(old, path)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def readable_as_umask_allows(path, folder=False):
@@ -69,8 +106,15 @@ def run_python(args, folder, env=None, show_output=False, what="The child proces
         raise UserError(lines[-1].removeprefix("error: "))
     if child.returncode:
         why = f"did not finish in {timeout} s" if timed_out.is_set() else f"failed (exit code {child.returncode})"
-        raise RuntimeError(f"{what} {why}; its last lines:\n" + "\n".join(lines[-20:]))
+        raise RuntimeError(f"{what} {why}; it said:\n" + "\n".join(last_error(lines)))
     return json.loads(Path(folder, RESULT).read_text())
+
+
+def last_error(lines, most=25):
+    """What to show of a failed child's stderr `lines`: its first traceback, the root cause (a launcher
+    such as torchrun adds its own after its workers'), else its last lines."""
+    start = next((i for i, line in enumerate(lines) if "Traceback" in line), None)  # torchrun: "[rank0]: Traceback"
+    return lines[-most:] if start is None else lines[start:start + most]
 
 
 def write_result(obj):

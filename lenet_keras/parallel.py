@@ -97,6 +97,19 @@ def share_gradients(model, config):
     backend.current().share_gradients(model, config)
 
 
+def process_seed(config):
+    """The seed this process trains with: `config.seed`, or one per process where the processes
+    start from one set of weights anyway (PyTorch), so that their dropout and augmentation differ."""
+    return backend.current().process_seed(config)
+
+
+def finish_training(model, config):
+    """After `fit`: make every device's copy of `model` one, batch norm's moving statistics too
+    (each backend's module says what its engine leaves different)."""
+    if replicas(config) > 1:
+        backend.current().finish_training(model, config)
+
+
 def weight_copies(model):
     """For each of `model`'s variables, the devices that hold a whole copy of it in this process:
     under data parallelism, every device holds all of them (JAX: a replicated sharding; TensorFlow:

@@ -1,6 +1,7 @@
 """The ablation: its steps add one improvement at a time and end at the improved recipe."""
 
 import numpy as np
+import pytest
 
 from lenet_keras import ablation, models, training
 
@@ -15,13 +16,28 @@ def test_steps_add_one_improvement_at_a_time():
     assert steps[-1][2] == training.recipe("improved").label_smoothing > 0
 
 
-def test_run_and_format(mnist):
-    results = ablation.run_ablation(seeds=(0,), epochs=1, subset=256, mnist=mnist, log=lambda line: None)
-    assert [row["step"] for row in results["steps"]] == [label for label, _, _ in ablation.ablation_steps()]
-    for row in results["steps"]:
-        assert len(row["test_accuracy"]) == 1 and 0.0 <= row["mean"] <= 1.0 and row["std"] == 0.0
-    table = ablation.format_ablation(results).splitlines()
-    assert len(table) == 2 + len(results["steps"]) and "pp" in table[3]
+def test_run_trains_every_step_with_every_seed_on_the_improved_recipe(mnist, monkeypatch):
+    """What `run_ablation` asks of `train` (recorded, not trained: `train` is tested on its own)."""
+    calls = []
+
+    def recorded_train(config, mnist, model):
+        calls.append((config, model))
+        return model, {"test_accuracy": 0.95 + 0.001 * len(calls), "seconds": 2.0}
+
+    monkeypatch.setattr(training, "train", recorded_train)
+    results = ablation.run_ablation(seeds=(0, 1), epochs=3, subset=256, mnist=mnist, log=lambda line: None)
+    improved, steps = training.recipe("improved"), ablation.ablation_steps()
+    assert len(calls) == 2 * len(steps) and [row["step"] for row in results["steps"]] == [s[0] for s in steps]
+    for k, ((label, options, smoothing), row) in enumerate(zip(steps, results["steps"])):
+        for seed, (config, model) in enumerate(calls[2 * k:2 * k + 2]):
+            assert (config.seed, config.label_smoothing, config.epochs, config.subset) == (seed, smoothing, 3, 256)
+            assert (config.batch_size, config.learning_rate, config.schedule) == (
+                improved.batch_size, improved.learning_rate, improved.schedule)
+            assert model.count_params() == models.build_lenet5(**options).count_params(), label
+        accuracies = [0.95 + 0.001 * (2 * k + 1), 0.95 + 0.001 * (2 * k + 2)]
+        assert row["test_accuracy"] == accuracies and row["mean"] == pytest.approx(np.mean(accuracies))
+        assert row["std"] == pytest.approx(np.std(accuracies, ddof=1)) and row["seconds_per_run"] == 2.0
+    assert (results["epochs"], results["seeds"], results["train_images"]) == (3, [0, 1], 256)
 
 
 def test_format_reports_mean_std_and_gain():

@@ -14,6 +14,7 @@ import pytest
 from lenet_keras import backend
 
 
+@pytest.mark.integration  # a fresh Python, as a user starts one
 @pytest.mark.skipif(keras.backend.backend() == "tensorflow", reason="a JAX and PyTorch check")
 def test_training_on_jax_or_torch_never_starts_tensorflow(tmp_path):
     """Keras imports TensorFlow when installed (to seed it, to save and load): not in these runs."""
@@ -40,6 +41,7 @@ def test_user_errors_are_one_line_in_ipython():
     assert backend.BackendError("Unknown backend.")._render_traceback_() == ["BackendError: Unknown backend."]
 
 
+@pytest.mark.integration  # a fresh Python, as a user starts one
 def test_start_prints_the_banner_and_nothing_of_tensorflows_start_up():
     """A notebook's first cell: one line that says where it runs; TensorFlow's C++ start-up lines
     (printed as its libraries load, whatever TF_CPP_MIN_LOG_LEVEL says) do not reach the student."""
@@ -51,6 +53,18 @@ def test_start_prints_the_banner_and_nothing_of_tensorflows_start_up():
     assert result.stderr == "", result.stderr
 
 
+@pytest.mark.integration  # a fresh Python, as a user starts one
+def test_train_command_prints_nothing_of_tensorflows_start_up(tmp_path):
+    """`python -m lenet_keras train` on TensorFlow: no "failed call to cuInit" on a machine without a GPU."""
+    result = subprocess.run([sys.executable, "-m", "lenet_keras", "--backend", "tensorflow", "train", "--epochs", "1",
+                             "--subset", "256", "--output", str(tmp_path / "m.keras")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stderr == "", result.stderr
+    assert result.stdout.startswith("lenet-keras: backend tensorflow")
+
+
+@pytest.mark.integration  # a fresh Python, as a user starts one
 def test_training_with_augmentation_on_tensorflow_prints_nothing_on_stderr():
     """fit feeds uint8 pixels; warped as uint8, TensorFlow's oneDNN said 'supports DT_UINT8 only on
     platforms with AVX-512' on stderr, into the notebooks' outputs."""

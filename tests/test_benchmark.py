@@ -19,13 +19,16 @@ def small_results():
     return benchmark.run_benchmark(epochs=2, subset=2000, accuracy_run=False)
 
 
+@pytest.mark.integration  # the plain loop in two fresh processes
 def test_results_hold_what_the_issue_asks(small_results):
     reference, (result,) = small_results["reference"], small_results["backends"]
     assert reference["train_images_per_second"] > 0 and reference["name"].startswith("plain PyTorch")
     assert reference["batch_size"] == result["batch_size"] == TrainConfig().batch_size  # both at train's default
     assert result["backend"] == keras.backend.backend()
-    for key in ["train_images_per_second", "inference_images_per_second", "first_epoch_seconds", "peak_memory_mb"]:
-        assert result[key] > 0, key
+    # plausible magnitudes on any machine, CPU or GPU: a unit slip (ms, batches) falls outside them
+    for r in (reference, result):
+        assert 100 < r["train_images_per_second"] < 10**7 and 200 < r["peak_memory_mb"] < 20_000
+    assert 100 < result["inference_images_per_second"] < 10**8
     assert len(result["epoch_images_per_second"]) == 1  # 2 epochs: a warm-up, then one timed
     assert len(reference["epoch_images_per_second"]) == 2  # one timed epoch before the backend, one after
     for r in (reference, result):
@@ -43,6 +46,7 @@ def test_speed_is_the_best_timed_epoch():
         "train_images_per_second": 7.0, "epoch_images_per_second": [4.0, 5.0, 7.0, 3.0], "peak_memory_mb": 9.0}
 
 
+@pytest.mark.integration  # the plain loop in two fresh processes
 def test_table_lists_reference_then_backend(small_results):
     lines = benchmark.format_table(small_results).splitlines()
     assert "train img/s" in lines[0]

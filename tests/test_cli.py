@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -51,6 +52,7 @@ def test_train_then_evaluate_agree(tmp_path, capsys):
     assert evaluated["test_loss"] == pytest.approx(report["test_loss"], rel=1e-5)
 
 
+@pytest.mark.integration
 def test_backend_flag_sets_the_backend(tmp_path):
     """--backend wins over KERAS_BACKEND, and the model trained under it evaluates here too."""
     other = "jax" if keras.backend.backend() != "jax" else "torch"
@@ -65,6 +67,7 @@ def test_backend_flag_sets_the_backend(tmp_path):
     (["train", "--epochs", "0"], "--epochs: must be at least 1"),
     (["train", "--batch-size", "-5"], "--batch-size: must be at least 1"),
     (["train", "--epochs", "ten"], "is not a whole number"),
+    (["train", "--seed", "-1"], "--seed: must be from 0 to 4294967295, not -1"),
     (["train", "--model", "lenet6"], "invalid choice"),
     (["--backend", "theano", "train"], "invalid choice"),
     (["fly"], "invalid choice"),
@@ -102,6 +105,11 @@ def user_mistakes(tmp_path):
         (["train", "--data-dir", str(a_file)], "is not a folder"),
         (["train", "--checkpoint-dir", str(a_file)], "is a file, not a folder"),
         (["train", "--data-dir", str(tmp_path / "empty")], "does not exist"),
+        (["train", "--process-id", "1"], "--process-id goes with --processes N"),
+        (["train", "--coordinator", "127.0.0.1:12355"], "--coordinator goes with --processes N"),
+        (["train", "--processes", "2", "--process-id", "2", "--coordinator", "127.0.0.1:1"], "must be 0 to 1"),
+        (["export", str(tmp_path / "missing.keras")], "does not exist"),
+        (["export", str(model_file), "--format", "onnx", "--quantize"], "--quantize is offered for --format litert"),
     ] + ([(["evaluate", str(not_a_model), "--device", "gpu"], "no GPU")] if device_name() == "cpu" else [])
 
 
@@ -114,6 +122,31 @@ def test_user_mistakes_end_in_one_sentence(tmp_path, capsys):
     assert (tmp_path / "notes.keras").read_text() == "hello"  # nothing damaged
 
 
+def test_a_folder_that_cannot_be_written_is_one_sentence(tmp_path, capsys, monkeypatch):
+    """Checked before training starts; and a write refused later (another user, a read-only mount) too."""
+    model_file = tmp_path / "m.keras"
+    training.save_model(models.build_lenet5(), model_file)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: False if str(path) == str(tmp_path / "ro") else
+                        real_access(path, mode))
+    (tmp_path / "ro").mkdir()
+    for args in (["train", "--output", str(tmp_path / "ro" / "m.keras")],
+                 ["export", str(model_file), "--output", str(tmp_path / "ro" / "m.onnx")],
+                 ["evaluate", str(model_file), "--report", str(tmp_path / "ro" / "r.json")]):
+        assert main(args) == 1
+        err = capsys.readouterr().err
+        assert f"The folder {tmp_path / 'ro'} for" in err and "is not writable by you" in err, err
+    import tempfile
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "late.json"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    assert main(["evaluate", str(model_file), "--report", str(tmp_path / "late.json")]) == 1
+    err = capsys.readouterr().err
+    assert err == f"error: could not write {tmp_path / 'late.json'}: permission denied; choose another folder.\n"
+
+
 def test_unknown_backend_in_environment():
     result = run_cli("train", env={"KERAS_BACKEND": "theano"})
     assert result.returncode == 1
@@ -121,12 +154,11 @@ def test_unknown_backend_in_environment():
         "error: Unknown backend 'theano': choose tensorflow, jax or torch."
 
 
-def test_predict_prints_and_reports_each_file(tmp_path, capsys, mnist):
+def test_predict_prints_and_reports_each_file(tmp_path, capsys, mnist, trained):
     """Digits saved as PNG (light on dark, MNIST's own) and JPEG (dark on light, enlarged) come back."""
     from PIL import Image
 
-    model_file = tmp_path / "m.keras"
-    assert main(["train", "--epochs", "2", "--subset", "10000", "--output", str(model_file)]) == 0
+    model_file = trained[2]
     (x, y) = mnist[1]
     files = []
     for i in range(4):
@@ -137,14 +169,16 @@ def test_predict_prints_and_reports_each_file(tmp_path, capsys, mnist):
     assert main(["predict", str(model_file), *map(str, files), "--report", str(tmp_path / "p.json")]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith(str(tmp_path))]
     assert len(lines) == 4
+    assert all(re.fullmatch(r".+: \d \(\d+\.\d%\); then \d \(\d+\.\d%\), \d \(\d+\.\d%\)", line) for line in lines), lines
     report = json.loads((tmp_path / "p.json").read_text())
     assert [r["file"] for r in report] == list(map(str, files))
-    assert sum(r["digit"] == label for r, label in zip(report, y[:4])) >= 3  # a 2-epoch model, ~97%
+    assert sum(r["digit"] == label for r, label in zip(report, y[:4])) >= 3  # the tiny model, ~97%
     for r in report:
         assert len(r["top3"]) == 3 and r["top3"][0]["digit"] == r["digit"]
         assert r["probability"] == r["top3"][0]["probability"] >= r["top3"][1]["probability"]
 
 
+@pytest.mark.integration
 def test_training_killed_with_sigkill_resumes(tmp_path):
     """Kill a real training run after its first checkpoint; the same command continues from there."""
     def args(out):
@@ -165,6 +199,10 @@ def test_training_killed_with_sigkill_resumes(tmp_path):
     done = int(next((killed / "state").glob("epoch-*.weights.h5")).name[6:10])
     assert 1 <= done < 3 and not (killed / "m.keras").exists()
 
+    bent = run_cli(*args(killed), "--batch-size", "128")  # another schedule: refused, the state kept
+    assert bent.returncode == 1 and "--batch-size 64 -> 128" in bent.stderr and "Traceback" not in bent.stderr
+    assert int(next((killed / "state").glob("epoch-*.weights.h5")).name[6:10]) == done
+
     resumed = run_cli(*args(killed))
     assert resumed.returncode == 0, resumed.stderr
     assert f"resuming from {killed / 'state'}: {done} of 3 epochs done" in resumed.stdout
@@ -182,6 +220,7 @@ def test_training_killed_with_sigkill_resumes(tmp_path):
     assert rescored["epochs_run"] == 0 and rescored["test_accuracy"] == report["test_accuracy"]
 
 
+@pytest.mark.integration
 def test_same_seed_same_metrics_in_two_processes(tmp_path):
     """Reproducible: two `train` processes with the same --seed report identical metrics."""
     reports = []

@@ -1,6 +1,7 @@
 """MNIST loading, IDX parsing, verification of every kind of bad file, and preprocessing."""
 
 import gzip
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -85,12 +86,12 @@ def test_explicit_dir_wins_over_environment(tmp_path, monkeypatch, mnist_arrays)
 def test_project_data_dir_then_download(tmp_path, monkeypatch):
     """With no folder given, data/ is used if it holds MNIST, else MNIST is downloaded into it."""
     monkeypatch.delenv("LENET_DATA_DIR", raising=False)
-    monkeypatch.setattr(data, "PROJECT_DATA_DIR", tmp_path)
+    monkeypatch.setattr(data, "DEFAULT_DATA_DIR", tmp_path)
     calls = []
 
     def fake_get_file(fname, origin, file_hash, cache_dir, cache_subdir):
         calls.append((fname, origin, file_hash))
-        (tmp_path / fname).write_bytes(b"pretend")
+        (Path(cache_dir) / cache_subdir / fname).write_bytes(b"pretend")
 
     import keras
 
@@ -100,17 +101,29 @@ def test_project_data_dir_then_download(tmp_path, monkeypatch):
     assert data.find_data_dir() == tmp_path and len(calls) == 1  # cached: no second download
 
 
-def test_failed_download_says_what_to_do(tmp_path, monkeypatch):
+def test_failed_download_says_what_to_do_and_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.delenv("LENET_DATA_DIR", raising=False)
-    monkeypatch.setattr(data, "PROJECT_DATA_DIR", tmp_path)
+    monkeypatch.setattr(data, "DEFAULT_DATA_DIR", tmp_path)
     import keras
 
-    def no_internet(**kwargs):
+    def cut_off(fname, cache_dir, cache_subdir, **kwargs):
+        (Path(cache_dir) / cache_subdir / fname).write_bytes(b"half a download")
         raise OSError("network is unreachable")
 
-    monkeypatch.setattr(keras.utils, "get_file", no_internet)
+    monkeypatch.setattr(keras.utils, "get_file", cut_off)
     with pytest.raises(DataError, match="LENET_DATA_DIR"):
         data.load_mnist()
+    assert list(tmp_path.iterdir()) == []  # no half file where MNIST is looked for
+
+
+def test_default_data_folder_is_the_clones_data_or_keras_cache(tmp_path, monkeypatch):
+    """From a clone, the project's data/; installed into site-packages, Keras's own cache."""
+    assert data.default_data_dir() == Path(data.__file__).resolve().parent.parent / "data"  # this clone
+    installed = tmp_path / "site-packages" / "lenet_keras"
+    installed.mkdir(parents=True)
+    monkeypatch.setattr(data, "__file__", str(installed / "data.py"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    assert data.default_data_dir() == tmp_path / "keras" / "datasets"
 
 
 def test_missing_folder(tmp_path):

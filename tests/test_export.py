@@ -17,6 +17,8 @@ import pytest
 from lenet_keras import export, models, training
 from lenet_keras.cli import main
 
+pytestmark = pytest.mark.integration  # a TensorFlow child per export, three models trained
+
 pytest.importorskip("onnxruntime", reason="the export extras are not installed: pip install -e '.[export]'")
 pytest.importorskip("ai_edge_litert", reason="the export extras are not installed: pip install -e '.[export]'")
 

@@ -35,8 +35,9 @@ NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "05_error_analysis.ipynb"  
 BACKEND = keras.backend.backend()
 KERNEL = f"LeNet-5 ({backend.NAMES[BACKEND]})"
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install playwright")
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no Chromium found: apt-get install chromium, "
-                                                     "or set LENET_CHROMIUM to its path")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM, reason="no Chromium found: apt-get install chromium, "
+                                 "or set LENET_CHROMIUM to its path")]
 
 # Every cell in the page (no virtual scrolling), so that all prompts and outputs can be read.
 SETTINGS = {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}

@@ -9,16 +9,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from child import run_code
 from lenet_keras import backend
 
+pytestmark = pytest.mark.integration  # fresh processes per device count, minutes
+
 BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
 ROOT = Path(__file__).resolve().parents[1]
-# 2 epochs on 10,240 images, as in notebook 09's quick mode, where TensorFlow gave 94.41% on one
-# device, 94.42% on two and 95.41% with seed 1 on one: two seeds land about a point apart.
-SUBSET, EPOCHS, TOLERANCE = 10240, 2, 0.015
+# 2 epochs on 10,240 images, as in notebook 09's quick mode (TensorFlow: 94.4% on one device or two).
+# That two devices train as one does is checked exactly, by one SGD step, below.
+SUBSET, EPOCHS = 10240, 2
 
 TRAIN = """
 import sys
@@ -53,11 +56,10 @@ def runs(tmp_path_factory):
     return {n: (train(n, folder / f"{n}.keras"), folder / f"{n}.keras") for n in (1, 2)}
 
 
-def test_two_devices_train_one_model_as_well_as_one_device(runs):
+def test_two_devices_share_the_data_and_learn(runs):
     one, two = runs[1][0], runs[2][0]
     assert (one["replicas"], two["replicas"]) == (1, 2)
-    assert one["test_accuracy"] > 0.9, one["test_accuracy"]
-    assert abs(two["test_accuracy"] - one["test_accuracy"]) < TOLERANCE, (one["test_accuracy"], two["test_accuracy"])
+    assert one["test_accuracy"] > 0.9 and two["test_accuracy"] > 0.9, (one["test_accuracy"], two["test_accuracy"])
     assert two["train_images"] + two["dropped_images"] == SUBSET and two["dropped_images"] < 2
 
 
@@ -96,6 +98,52 @@ def test_two_jax_processes_end_with_the_same_weights(tmp_path):
     assert len(report["weights_sha256"]) == 2 and len(set(report["weights_sha256"])) == 1, report["weights_sha256"]
     assert "[process 1] the same weights in all 2 processes" in out
     assert (tmp_path / "two.keras").exists() and report["test_accuracy"] > 0.7
+
+
+ONE_STEP = """
+import sys
+import numpy as np
+from lenet_keras import backend
+from lenet_keras.files import write_result
+backend.select_backend(sys.argv[1], devices=int(sys.argv[2]))
+from lenet_keras import models, parallel, training
+config = training.TrainConfig(model=sys.argv[3], optimizer="sgd", learning_rate=0.05, schedule="constant",
+                              batch_size=256, subset=int(sys.argv[4]), epochs=1, devices=int(sys.argv[2]), verbose=0)
+model, report = training.train(config)
+np.savez(sys.argv[5], *model.get_weights())
+backend.seed_everything(config.seed)  # the weights the run started from
+np.savez(sys.argv[5] + ".start.npz", *models.build_model(config.model).get_weights())
+copies = [v.value.values for v in model.weights if isinstance(getattr(v.value, "values", None), tuple)]  # TensorFlow's mirrored
+spread = max((float(np.abs(np.asarray(c[0]) - np.asarray(c[-1])).max()) for c in copies), default=0.0)
+write_result({**report, "copies": parallel.weight_copies(model), "replica_spread": spread})
+"""
+
+
+def weights(path):
+    return [array for _, array in sorted(np.load(path).items(), key=lambda item: int(item[0].split("_")[1]))]
+
+
+def test_one_sgd_step_on_two_devices_is_the_step_on_one(tmp_path):
+    """The devices' gradients are averaged, not summed: after one step of plain SGD on one batch of
+    256 images, two devices (128 each) hold the weights one device reaches, to float rounding. (Adam
+    would hide a sum: it divides the gradient by its own scale.)"""
+    runs = {n: run_code(ONE_STEP, BACKEND, n, "lenet5", 256, tmp_path / f"{n}.npz", timeout=300) for n in (1, 2)}
+    assert runs[2]["replicas"] == 2 and runs[1]["epochs_run"] == runs[2]["epochs_run"] == 1
+    start, one, two = weights(tmp_path / "1.npz.start.npz"), weights(tmp_path / "1.npz"), weights(tmp_path / "2.npz")
+    for first, after_one, after_two in zip(start, one, two, strict=True):
+        step = np.abs(after_one - first).max()
+        assert np.abs(after_two - after_one).max() <= 1e-3 * step + 1e-7, (step, np.abs(after_two - after_one).max())
+
+
+def test_improved_model_on_two_devices_ends_as_one_model(tmp_path):
+    """Batch norm's moving statistics are made one over the devices after training (TensorFlow's
+    replicas and PyTorch's processes each keep their own while training; JAX normalizes over the
+    global batch), so every device, and the saved file, holds the same model."""
+    report = run_code(ONE_STEP, BACKEND, 2, "improved", 1024, tmp_path / "improved.npz", timeout=300)
+    assert len(set(report["weights_sha256"])) == 1, report["weights_sha256"]
+    assert report["replica_spread"] == 0.0
+    if BACKEND != "torch":
+        assert all(len(devices) == 2 for devices in report["copies"]), report["copies"]
 
 
 def test_several_devices_refuse_a_model_built_outside_their_engine():

@@ -72,6 +72,7 @@ def saved(tmp_path_factory):
     return folder
 
 
+@pytest.mark.integration  # a fresh process per backend
 @pytest.mark.parametrize("loaded_on", backend.BACKENDS)
 def test_saved_model_opens_with_plain_keras(saved, loaded_on):
     results = run_code(LOAD, saved, *models.MODELS, env={"KERAS_BACKEND": loaded_on})

@@ -12,12 +12,10 @@ import pytest
 from lenet_keras import analysis, data, training
 from lenet_keras.errors import UserError
 
-QUICK = training.TrainConfig(epochs=2, subset=4000, batch_size=64, verbose=0)
-
-
-@pytest.fixture(scope="module")
-def quick_run(mnist):
-    return training.train(QUICK, mnist=mnist)
+@pytest.fixture
+def quick_run(trained):
+    """The session's tiny model (conftest.TINY) and its report."""
+    return trained[:2]
 
 
 def test_short_run_beats_chance_by_far(quick_run):
@@ -32,7 +30,7 @@ def test_report_holds_what_the_cli_promises(quick_run):
                 "images_per_second", "history"]:
         assert key in report
     assert report["backend"] == keras.backend.backend()
-    assert report["params"] == 61706 and report["epochs"] == 2 and report["train_images"] == 4000
+    assert report["params"] == 61706 and report["epochs"] == 2 and report["train_images"] == 20000
     assert len(report["history"]["val_accuracy"]) == 2
     json.dumps(report)  # JSON-ready
 
@@ -155,3 +153,19 @@ def test_suggested_learning_rate_is_a_tenth_of_the_lowest_smoothed_loss():
     assert analysis.suggested_learning_rate(rates, losses) == pytest.approx(1e-3, rel=0.3)
     assert analysis.smoothed([2.0, 2.0, 2.0]) == pytest.approx([2.0, 2.0, 2.0])
     assert analysis.smoothed([0, 0, 9, 0, 0], window=3) == pytest.approx([0, 3, 3, 3, 0])  # centred: no lag
+
+
+def test_a_checkpoint_folder_refuses_other_settings(tmp_path):
+    """Resuming with another batch size, epoch count or learning rate would bend the cosine schedule."""
+    import dataclasses
+
+    from lenet_keras.errors import UserError
+    from lenet_keras.training.checkpoints import check_settings
+
+    config = training.TrainConfig(checkpoint_dir=str(tmp_path), epochs=3, verbose=0)
+    check_settings(config)  # the first run stores its settings
+    check_settings(dataclasses.replace(config, verbose=2, data_dir="elsewhere"))  # these may change
+    for changed, said in [({"batch_size": 128}, "--batch-size 256 -> 128"), ({"epochs": 5}, "--epochs 3 -> 5"),
+                          ({"learning_rate": 1e-3}, "--learning-rate 0.004 -> 0.001")]:
+        with pytest.raises(UserError, match=said):
+            check_settings(dataclasses.replace(config, **changed))

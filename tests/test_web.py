@@ -96,6 +96,7 @@ def read_drawing(page, points):
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow",
                     reason="the page runs an ONNX file, the same whichever backend trained the model (test_export "
                     "checks exports of models saved on every backend): run once, under TensorFlow")
+@pytest.mark.browser
 def test_page_reads_digits_drawn_with_the_mouse(page_server):
     pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install playwright")
     url, model = page_server

@@ -8,14 +8,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lenet_keras import training, widgets
+from lenet_keras import widgets
 
 
 @pytest.fixture(scope="module")
-def pad(mnist):
-    """A pad with a small model (about 97% on the test set, in seconds), trained once for this module."""
-    model, _ = training.train(training.TrainConfig(epochs=2, subset=20000, verbose=0), mnist=mnist)
-    return widgets.DigitPad(model)
+def pad(trained):
+    """A pad with the session's tiny model (about 97% on the test set)."""
+    return widgets.DigitPad(trained[0])
 
 
 def drawn(digit):

@@ -17,7 +17,7 @@ from ..settings import BACKENDS, DEVICES, NAMES, chosen_backend, quick_mode
 from . import patches
 
 __all__ = ["BACKENDS", "DEVICES", "NAMES", "BackendError", "select_backend", "start", "banner", "device_name",
-           "require_device", "seed_everything", "compile_options", "make_compile_config_portable",
+           "require_device", "seed_everything", "started", "compile_options", "make_compile_config_portable",
            "tensorflow_left_alone", "silenced_stderr", "current", "set_environment", "patches"]
 
 
@@ -72,12 +72,19 @@ def start(backend=None, devices=1):
     "LeNet-5 (JAX)" etc. set (`python -m lenet_keras kernels`), as does `KERAS_BACKEND=jax jupyter lab`;
     else TensorFlow. Once Keras is imported the backend is fixed: to switch, restart the kernel.
     `devices`, the number of devices to train on (`parallel`), is fixed then too."""
-    tensorflow = chosen_backend(backend) == "tensorflow"
-    with silenced_stderr(tensorflow and "tensorflow" not in sys.modules):
-        select_backend(backend, devices=devices)
-        line = banner(quick=quick_mode())
+    line = started(backend, devices=devices, quick=quick_mode())
     current().hide_expected_retracing_warnings()  # notebooks build and call many models, each traced once
     print(line, flush=True)
+
+
+def started(backend=None, device="auto", devices=1, quick=None):
+    """`select_backend`, then start it: import Keras, find the device; return the `banner`. TensorFlow's
+    C++ libraries print lines while they load and look for a GPU ("failed call to cuInit" on a CPU
+    machine), before any setting is read: they are silenced here, for notebooks and commands alike."""
+    loading = chosen_backend(backend) == "tensorflow" and "tensorflow" not in sys.modules
+    with silenced_stderr(loading):
+        select_backend(backend, device, devices)
+        return banner(quick=quick)
 
 
 def banner(quick=None):

@@ -100,6 +100,15 @@ def share_gradients(model, config):
     """Nothing to do: DataParallel averages the gradients itself."""
 
 
+def process_seed(config):
+    return config.seed  # every process must start from the same weights
+
+
+def finish_training(model, config):
+    """Nothing to do: DataParallel runs one program over the global batch, so batch norm's statistics
+    are those of the whole batch, and every device holds the same moving statistics."""
+
+
 def trains_in_own_processes(config):
     return False
 

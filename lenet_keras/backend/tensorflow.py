@@ -99,6 +99,25 @@ def share_gradients(model, config):
     """Nothing to do: the strategy averages the gradients itself."""
 
 
+def process_seed(config):
+    return config.seed  # one process
+
+
+def finish_training(model, config):
+    """Average the non-trainable variables (batch norm's moving statistics) over the replicas. Keras's
+    BatchNormalization normalizes each replica's slice with that slice's statistics (its default
+    `synchronized=False`), and its moving statistics, mirrored variables with no aggregation, drift
+    apart on each replica: without this, the saved model would carry the first replica's only."""
+    import numpy as np
+
+    for variable in model.non_trainable_variables:  # floats only: not the random generators' states
+        copies = getattr(variable.value, "values", None) if "float" in str(variable.dtype) else None
+        if copies and len(copies) > 1:
+            mean = np.mean([np.asarray(c) for c in copies], axis=0)
+            for copy in copies:
+                copy.assign(mean)
+
+
 def trains_in_own_processes(config):
     return False
 

@@ -86,6 +86,28 @@ def share_gradients(model, config):
         variable.value.register_post_accumulate_grad_hook(average)
 
 
+def process_seed(config):
+    """A seed of its own per process: the dropout masks and augmentations of the slices differ, as
+    on one device. The weights still start as one: `share_gradients` sends process 0's to all."""
+    return config.seed + config.process_id
+
+
+def finish_training(model, config):
+    """Average the non-trainable variables (batch norm's moving statistics) over the processes: each
+    normalized its own slice with that slice's statistics and kept its own moving averages."""
+    if config.processes == 1:
+        return
+    import torch
+    import torch.distributed as dist
+
+    with torch.no_grad():
+        for variable in model.non_trainable_variables:
+            if "float" not in str(variable.dtype):  # the random generators' states stay each process's own
+                continue
+            dist.all_reduce(variable.value)
+            variable.value.div_(dist.get_world_size())
+
+
 def trains_in_own_processes(config):
     """Several devices asked of one process: the training runs in one new process per device."""
     return config.devices > 1 and config.processes == 1

@@ -1,12 +1,34 @@
 """The training state after every epoch, written atomically, and resuming from it."""
 
+import json
 from pathlib import Path
 
 from ..errors import UserError
-from ..files import write_atomically
+from ..files import save_json, write_atomically
 
 CHECKPOINT = "epoch-{:04d}.weights.h5"  # the number of epochs done
+SETTINGS = "settings.json"  # the settings the run started with
+# What a resumed run must share with the one it continues: the model, the data, and what shapes the
+# learning-rate schedule (its length is epochs x steps per epoch). Verbosity, data_dir and the
+# devices' layout may change.
+SHAPING = ("model", "api", "epochs", "batch_size", "learning_rate", "optimizer", "schedule", "label_smoothing",
+           "early_stopping", "seed", "subset")
 
+
+def check_settings(config):
+    """Store `config`'s SHAPING settings in its checkpoint folder, or refuse, in one sentence, to
+    resume a run started with others (they would bend its schedule or change its model)."""
+    path = Path(config.checkpoint_dir) / SETTINGS
+    mine = {name: getattr(config, name) for name in SHAPING}
+    if not path.exists():
+        save_json(mine, path)
+        return
+    stored = json.loads(path.read_text())
+    changed = [f"--{name.replace('_', '-')} {stored.get(name)} -> {value}" for name, value in mine.items()
+               if stored.get(name) != value]
+    if changed:
+        raise UserError(f"{config.checkpoint_dir} holds a run started with other settings ({'; '.join(changed)}): "
+                        "resume with the same ones, or use a new --checkpoint-dir.")
 
 def epoch_checkpoint(directory):
     """A callback that saves the training state (weights and optimizer) after every epoch, atomically,
@@ -43,6 +65,7 @@ def resume(model, config):
     """Make `config.checkpoint_dir`, load its latest state into `model`, say so; return the epochs done
     and the callback that saves each new one."""
     Path(config.checkpoint_dir).mkdir(parents=True, exist_ok=True)
+    check_settings(config)
     done = restore_checkpoint(model, config.checkpoint_dir)
     if done >= config.epochs and config.verbose:
         print(f"{config.checkpoint_dir} holds a finished run ({done} epochs): nothing left to train, "

@@ -57,7 +57,7 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
         return train_in_processes(config, callbacks)
     if config.checkpoint_dir and config.processes > 1:
         raise UserError("--checkpoint-dir works with one process only for now (several devices of one process are fine).")
-    backend.seed_everything(config.seed, config.deterministic)
+    backend.seed_everything(parallel.process_seed(config), config.deterministic)
     mnist = mnist or data.load_mnist(config.data_dir)
     (x_train, y_train), (x_val, y_val) = data.training_sets(mnist, config.subset)
     train_images = len(x_train)
@@ -80,7 +80,8 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
                              epochs=config.epochs, initial_epoch=done, callbacks=callbacks,
                              validation_data=(data.model_inputs(x_val), data.one_hot(y_val)),
                              verbose=fit_verbosity(config.verbose))
-    seconds = time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        parallel.finish_training(fitted, config)
     trained = len(x_train) * config.processes
     return model, {**run_report(model, config, mnist), "train_images": trained,
                    "dropped_images": train_images - trained,  # for an even split over the devices
