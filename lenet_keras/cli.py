@@ -187,7 +187,8 @@ def main(argv=None):
     except PermissionError as error:  # a folder checked as writable, then not (another user, a read-only mount)
         if args.debug:
             raise
-        print(f"error: could not write {error.filename}: permission denied; choose another folder.", file=sys.stderr)
+        print(f"error: permission denied: {error.filename or error}; choose another folder or check its "
+              "permissions.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -2,7 +2,9 @@
 
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -12,7 +14,8 @@ from pathlib import Path
 from .errors import UserError
 
 RESULT = "result.json"  # what a child started by `run_python` writes into its folder
-USER_ERROR_EXIT = 2  # a child's exit code for a UserError: its last stderr line is the sentence
+USER_ERROR = "user_error.txt"  # or, for a mistake the user can fix, its one sentence
+USER_ERROR_EXIT = 2
 
 
 def check_folder_for(path, flag="--output"):
@@ -85,15 +88,16 @@ def run_python(args, folder, env=None, show_output=False, what="The child proces
     folder for files in LENET_CHILD_FOLDER=`folder`; return the JSON it left in `folder`/result.json.
 
     `env` adds to this process's environment; `show_output` passes the child's stdout through as it
-    comes (progress); a child still running after `timeout` seconds is killed. A child that exits
-    with USER_ERROR_EXIT raised a UserError: its last stderr line is raised here as one; any other
-    failure raises RuntimeError with the child's last lines."""
+    comes (progress); a child still running after `timeout` seconds is stopped, with the processes it
+    started (its own session). A child that left a UserError's sentence (`report_user_error`)
+    raises it here as one; any other failure raises RuntimeError with the child's traceback."""
     env = {**os.environ, **(env or {}), "LENET_CHILD_FOLDER": str(folder), "PYTHONUNBUFFERED": "1"}
     with open(Path(folder, "stderr.txt"), "w") as errors:
         with subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, stderr=errors, text=True,
-                              env=env) as child:
+                              env=env, start_new_session=bool(timeout)) as child:
             timed_out = threading.Event()
-            timer = threading.Timer(timeout, lambda: (timed_out.set(), child.kill())) if timeout else None
+            timer = threading.Timer(timeout, lambda: (timed_out.set(), os.killpg(child.pid, signal.SIGKILL))) \
+                if timeout else None
             if timer:
                 timer.start()
             for line in child.stdout:
@@ -102,19 +106,30 @@ def run_python(args, folder, env=None, show_output=False, what="The child proces
     if timer:
         timer.cancel()
     lines = Path(folder, "stderr.txt").read_text().strip().splitlines() or ["no message"]
-    if child.returncode == USER_ERROR_EXIT:
-        raise UserError(lines[-1].removeprefix("error: "))
+    if Path(folder, USER_ERROR).exists():
+        raise UserError(Path(folder, USER_ERROR).read_text().strip())
     if child.returncode:
         why = f"did not finish in {timeout} s" if timed_out.is_set() else f"failed (exit code {child.returncode})"
         raise RuntimeError(f"{what} {why}; it said:\n" + "\n".join(last_error(lines)))
     return json.loads(Path(folder, RESULT).read_text())
 
 
-def last_error(lines, most=25):
-    """What to show of a failed child's stderr `lines`: its first traceback, the root cause (a launcher
-    such as torchrun adds its own after its workers'), else its last lines."""
+def last_error(lines, most=60):
+    """What to show of a failed child's stderr `lines`: its first traceback through its exception line,
+    the root cause (a launcher such as torchrun adds its own after its workers'), else its last lines."""
     start = next((i for i, line in enumerate(lines) if "Traceback" in line), None)  # torchrun: "[rank0]: Traceback"
-    return lines[-most:] if start is None else lines[start:start + most]
+    if start is None:
+        return lines[-most:]
+    unprefixed = [re.sub(r"^\[rank\d+\]: ", "", line) for line in lines]
+    end = next((i for i in range(start + 1, len(lines)) if unprefixed[i] and not unprefixed[i].startswith(" ")),
+               len(lines) - 1)
+    shown = lines[start:end + 1]
+    return shown if len(shown) <= most else [*shown[:10], "...", *shown[-(most - 11):]]
+
+
+def report_user_error(error):
+    """In a child started by `run_python`: leave the UserError's sentence for the parent, which raises it."""
+    Path(os.environ["LENET_CHILD_FOLDER"], USER_ERROR).write_text(str(error))
 
 
 def write_result(obj):
@@ -123,11 +138,11 @@ def write_result(obj):
 
 
 def child_main(work):
-    """A child's `__main__`: run `work()`, leave its JSON result; a UserError exits with
-    USER_ERROR_EXIT and its sentence as the last line on stderr."""
+    """A child's `__main__`: run `work()` and leave its JSON result; or, for a UserError, leave its
+    sentence (`report_user_error`) and exit with USER_ERROR_EXIT."""
     try:
         result = work()
     except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
+        report_user_error(error)
         sys.exit(USER_ERROR_EXIT)
     write_result(result)

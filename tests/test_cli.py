@@ -144,7 +144,8 @@ def test_a_folder_that_cannot_be_written_is_one_sentence(tmp_path, capsys, monke
     monkeypatch.setattr(tempfile, "mkstemp", refused)
     assert main(["evaluate", str(model_file), "--report", str(tmp_path / "late.json")]) == 1
     err = capsys.readouterr().err
-    assert err == f"error: could not write {tmp_path / 'late.json'}: permission denied; choose another folder.\n"
+    assert err == (f"error: permission denied: {tmp_path / 'late.json'}; choose another folder or check its "
+                   "permissions.\n")
 
 
 def test_unknown_backend_in_environment():

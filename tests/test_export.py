@@ -111,7 +111,7 @@ def test_saved_model_swap_that_fails_puts_the_old_folder_back(tmp_path, monkeypa
             raise OSError("no space left on device")
         real_replace(source, target)
 
-    monkeypatch.setattr(export.os, "replace", replace)
+    monkeypatch.setattr(os, "replace", replace)
     exporter = type("Exporter", (), {"export": lambda self, p, **k: (Path(p) / "saved_model.pb").write_text("new")})
     with pytest.raises(OSError, match="no space"):
         export.write_export(exporter(), "saved_model", path)

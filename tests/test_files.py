@@ -23,6 +23,21 @@ def test_a_childs_user_error_is_one_sentence_here():
         run_code(code)
 
 
+def test_a_user_error_from_a_launchers_worker_is_one_sentence_too():
+    """torchrun exits 1 whatever its workers' codes: the sentence travels as a file, not an exit code."""
+    code = ("import sys; from lenet_keras.errors import UserError; from lenet_keras.files import report_user_error\n"
+            "report_user_error(UserError('The batch of 10 images does not split evenly.')); sys.exit(1)")
+    with pytest.raises(UserError, match=r"^The batch of 10 images does not split evenly\.$"):
+        run_code(code)
+
+
+def test_a_failed_child_shows_its_traceback():
+    lines = ["[rank1]: Traceback (most recent call last):", '[rank1]:   File "x.py", line 1, in <module>',
+             "[rank1]:     1 / 0", "[rank1]: ZeroDivisionError: division by zero", "Traceback (most recent call last):",
+             '  File "run.py", line 9', "ChildFailedError:", "====", "worker FAILED"]
+    assert files.last_error(lines) == lines[:4]  # the worker's, through its exception line: the root cause
+
+
 def test_a_failed_child_shows_its_last_lines():
     with pytest.raises(RuntimeError, match=r"failed \(exit code 1\); it said:\nTraceback(.|\n)*ZeroDivisionError"):
         run_code("print('progress'); 1 / 0")

@@ -49,14 +49,19 @@ def hide_expected_retracing_warnings():
 
 # --- Data parallel: keras.distribution over this process's devices, or several processes
 
-def device_names(kind):
-    """Keras's names of JAX's devices of `kind` ("gpu" or "cpu")."""
+def device_names(count):
+    """Keras's names of JAX's first `count` GPUs, else CPUs (virtual ones: `before_import`)."""
     import keras
 
-    try:
-        return keras.distribution.list_devices(kind)
-    except RuntimeError:  # no device of this kind
-        return []
+    from . import first_devices
+
+    def of_kind(kind):
+        try:
+            return keras.distribution.list_devices(kind)
+        except RuntimeError:  # no device of this kind
+            return []
+
+    return first_devices(count, of_kind)
 
 
 def engine(count, names):

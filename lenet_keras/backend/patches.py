@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import importlib.metadata
 import os
+import sys
 import warnings
 
 from ..settings import chosen_backend, patches_allowed
@@ -28,6 +29,7 @@ class Patch:
     audited: dict  # package: the version it was read against
     upstream: str  # what makes it unnecessary
     install: object = None  # () -> undo, for a swap of Keras's functions; None for a setting
+    cpu_only: bool = False  # measured on CPUs only: GPUs keep their own kernels
 
 
 def _swap(module_name, replacements):
@@ -61,7 +63,7 @@ JAX_FAST_OPS = Patch(
     "gradient, 2x2 max pooling becomes a reshape and a max (backend/jax_fast_ops.py); on a CPU only",
     "XLA:CPU's transposed convolution and select_and_scatter are slow for LeNet's shapes: with the XLA flag "
     "below, 2x faster training", {"keras": "3.15.1", "jaxlib": "0.10.2"},
-    "none filed yet: the gradients belong in XLA:CPU (openxla/xla)", _install_jax_fast_ops)
+    "none filed yet: the gradients belong in XLA:CPU (openxla/xla)", _install_jax_fast_ops, cpu_only=True)
 TORCH_LAYOUT = Patch(
     "torch-no-layout-copy", "torch",
     "keras.src.backend.torch.nn._transpose_spatial_inputs: the channels-first view in PyTorch's "
@@ -101,15 +103,27 @@ def installed_version(package):
 
 
 def mismatches(patch):
-    """The installed versions that differ from those `patch` was audited against, as 'keras 3.16.0'."""
+    """The installed versions that differ from those `patch` was audited against, as 'keras 3.16.0'
+    (a package not installed is no mismatch: its backend cannot run here)."""
     return [f"{package} {installed_version(package)}" for package, version in patch.audited.items()
-            if installed_version(package) != version]
+            if installed_version(package) not in (version, None)]
+
+
+def on_a_gpu(backend):
+    """True where the started `backend` computes on a GPU (JAX only: the one with a CPU-only patch)."""
+    if backend != "jax" or "jax" not in sys.modules:
+        return False
+    import jax
+
+    return jax.default_backend() != "cpu"
 
 
 def why_off(patch):
     """Why `patch` will not apply here, in a few words; None when it will."""
     if not patches_allowed():
         return "LENET_NO_PATCHES=1"
+    if patch.cpu_only and on_a_gpu(patch.backend):
+        return "measured on CPUs only"
     found = mismatches(patch)
     if found:
         wanted = ", ".join(f"{p} {v}" for p, v in patch.audited.items())
@@ -132,11 +146,6 @@ def applied():
     import keras
 
     mine = [p for p in PATCHES if p.backend == keras.backend.backend() and p.name not in _installed]
-    if mine and keras.backend.backend() == "jax":
-        import jax
-
-        if jax.default_backend() != "cpu":  # measured on CPUs only; GPUs keep cuDNN's kernels
-            mine = []
     mine = [p for p in mine if _usable(p)]
     for patch in mine:
         _installed[patch.name] = patch.install()
@@ -147,15 +156,16 @@ def applied():
             _installed.pop(patch.name)()
 
 
+_warned = set()  # the patches whose being off was said once in this process
+
+
 def _usable(patch):
+    """Whether `patch` applies here; the first time it does not for a version, a warning says why."""
     reason = why_off(patch)
-    if reason and reason != "LENET_NO_PATCHES=1" and patch.name not in _warned:
+    if reason and reason.startswith("audited") and patch.name not in _warned:
         _warned.add(patch.name)
         warnings.warn(f"{patch.name} is off ({reason}): training runs slower; see docs/backends.md", stacklevel=4)
     return reason is None
-
-
-_warned = set()
 
 
 def set_xla_cpu_flag():

@@ -58,11 +58,13 @@ def hide_expected_retracing_warnings():
 
 # --- Data parallel: one process, a MirroredStrategy over its devices
 
-def device_names(kind):
-    """TensorFlow's names of its devices of `kind` ("gpu" or "cpu"; virtual ones: `before_import`)."""
+def device_names(count):
+    """TensorFlow's names of its first `count` GPUs, else CPUs (virtual ones: `before_import`)."""
     import tensorflow as tf
 
-    return [d.name for d in tf.config.list_logical_devices(kind.upper())]
+    from . import first_devices
+
+    return first_devices(count, lambda kind: [d.name for d in tf.config.list_logical_devices(kind.upper())])
 
 
 def engine(count, names):

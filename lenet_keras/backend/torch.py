@@ -28,11 +28,12 @@ def hide_expected_retracing_warnings():
     """Nothing to hide on PyTorch."""
 
 
-def device_names(kind):
-    """PyTorch's CUDA devices, or its one CPU: its processes take one device each."""
+def device_names(count):
+    """The device of each of `count` processes: a GPU each where there are enough, else the CPU, shared."""
     import torch
 
-    return [f"cuda:{i}" for i in range(torch.cuda.device_count())] if kind == "gpu" else ["cpu"]
+    gpus = [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    return gpus[:count] if len(gpus) >= count else ["cpu"] * count
 
 
 def engine(count, names):
@@ -89,7 +90,7 @@ def share_gradients(model, config):
 def process_seed(config):
     """A seed of its own per process: the dropout masks and augmentations of the slices differ, as
     on one device. The weights still start as one: `share_gradients` sends process 0's to all."""
-    return config.seed + config.process_id
+    return (config.seed + config.process_id) % 2**32
 
 
 def finish_training(model, config):

@@ -15,17 +15,21 @@ SHAPING = ("model", "api", "epochs", "batch_size", "learning_rate", "optimizer",
            "early_stopping", "seed", "subset")
 
 
+FLAGS = ("model", "api", "epochs", "batch_size", "learning_rate", "seed", "subset")  # train's own options
+
+
 def check_settings(config):
-    """Store `config`'s SHAPING settings in its checkpoint folder, or refuse, in one sentence, to
-    resume a run started with others (they would bend its schedule or change its model)."""
+    """Store `config`'s SHAPING settings in its checkpoint folder, or, where an epoch was saved
+    already, refuse in one sentence to resume it with others (they would bend its schedule or
+    change its model)."""
     path = Path(config.checkpoint_dir) / SETTINGS
     mine = {name: getattr(config, name) for name in SHAPING}
-    if not path.exists():
-        save_json(mine, path)
+    if not path.exists() or not any(Path(config.checkpoint_dir).glob(CHECKPOINT.replace("{:04d}", "*"))):
+        save_json(mine, path)  # nothing to resume yet: these settings start the run
         return
     stored = json.loads(path.read_text())
-    changed = [f"--{name.replace('_', '-')} {stored.get(name)} -> {value}" for name, value in mine.items()
-               if stored.get(name) != value]
+    changed = [f"{'--' + name.replace('_', '-') if name in FLAGS else name} {stored.get(name)} -> {value}"
+               for name, value in mine.items() if stored.get(name) != value]
     if changed:
         raise UserError(f"{config.checkpoint_dir} holds a run started with other settings ({'; '.join(changed)}): "
                         "resume with the same ones, or use a new --checkpoint-dir.")

@@ -53,10 +53,12 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
     if model is not None and parallel.replicas(config) > 1:
         raise UserError("On several devices `train` builds the model itself, in the engine's scope (PyTorch: in "
                         "each process): pass no model, or train on one device.")
+    if config.checkpoint_dir and (config.processes > 1 or parallel.in_own_processes(config)):
+        raise UserError("--checkpoint-dir works with one process only for now (several devices of one process "
+                        "are fine; PyTorch trains one process per device).")
     if parallel.in_own_processes(config):
+        data.find_data_dir(config.data_dir)  # a missing MNIST said here, before the processes start
         return train_in_processes(config, callbacks)
-    if config.checkpoint_dir and config.processes > 1:
-        raise UserError("--checkpoint-dir works with one process only for now (several devices of one process are fine).")
     backend.seed_everything(parallel.process_seed(config), config.deterministic)
     mnist = mnist or data.load_mnist(config.data_dir)
     (x_train, y_train), (x_val, y_val) = data.training_sets(mnist, config.subset)

@@ -5,11 +5,13 @@ nothing imports it."""
 import dataclasses
 import json
 import os
+import sys
 from pathlib import Path
 
 import torch.distributed as dist
 
-from ..files import write_result
+from ..errors import UserError
+from ..files import USER_ERROR_EXIT, report_user_error, write_result
 from . import TrainConfig, save_model, train
 
 
@@ -28,4 +30,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except UserError as error:  # a mistake found in the process: one sentence for the parent
+        report_user_error(error)
+        sys.exit(USER_ERROR_EXIT)
