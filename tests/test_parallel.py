@@ -19,23 +19,6 @@ pytestmark = pytest.mark.integration  # fresh processes per device count, minute
 
 BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
 ROOT = Path(__file__).resolve().parents[1]
-# 2 epochs on 10,240 images, as in notebook 09's quick mode (TensorFlow: 94.4% on one device or two).
-# That two devices train as one does is checked exactly, by one SGD step, below.
-SUBSET, EPOCHS = 10240, 2
-
-TRAIN = """
-import sys
-from lenet_keras import backend
-from lenet_keras.files import write_result
-backend.select_backend(sys.argv[1], devices=int(sys.argv[2]))
-from lenet_keras import parallel, training
-config = training.TrainConfig(subset=int(sys.argv[3]), epochs=int(sys.argv[4]), devices=int(sys.argv[2]), verbose=0)
-model, report = training.train(config)
-training.save_model(model, sys.argv[5])
-write_result({**report, "copies": parallel.weight_copies(model)})
-"""
-
-
 def run_script(args, timeout=300):
     """Run `bash args` from the project's root; return its stdout (the test fails with its stderr)."""
     done = subprocess.run(["bash", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout,
@@ -44,38 +27,9 @@ def run_script(args, timeout=300):
     return done.stdout
 
 
-def train(devices, path, backend_name=BACKEND):
-    """Train LeNet-5 on `devices` devices in a fresh process; return its report."""
-    return run_code(TRAIN, backend_name, devices, SUBSET, EPOCHS, path, timeout=300)
-
-
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """The same training on one device and on two, with the two-device model's file."""
-    folder = tmp_path_factory.mktemp("parallel")
-    return {n: (train(n, folder / f"{n}.keras"), folder / f"{n}.keras") for n in (1, 2)}
-
-
-def test_two_devices_share_the_data_and_learn(runs):
-    one, two = runs[1][0], runs[2][0]
-    assert (one["replicas"], two["replicas"]) == (1, 2)
-    assert one["test_accuracy"] > 0.9 and two["test_accuracy"] > 0.9, (one["test_accuracy"], two["test_accuracy"])
-    assert two["train_images"] + two["dropped_images"] == SUBSET and two["dropped_images"] < 2
-
-
-def test_every_device_holds_the_whole_model(runs):
-    report = runs[2][0]
-    if BACKEND == "torch":  # one process per device, each with its copy: the processes' copies agree
-        assert report["processes"] == 2 and len(report["weights_sha256"]) == 2
-        assert len(set(report["weights_sha256"])) == 1, report["weights_sha256"]
-    else:  # one process: every variable on both devices
-        assert all(len(devices) == 2 for devices in report["copies"]), report["copies"]
-        assert len(runs[1][0]["copies"][0]) == 1
-
-
 @pytest.mark.parametrize("other", [b for b in backend.BACKENDS if b != BACKEND])
-def test_a_model_trained_on_two_devices_loads_on_the_other_backends(runs, other):
-    report, path = runs[2]
+def test_a_model_trained_on_two_devices_loads_on_the_other_backends(steps, other):
+    report, path = steps[2], steps["folder"] / "2.npz.keras"
     score = """
 import sys
 from lenet_keras import backend
@@ -110,6 +64,7 @@ from lenet_keras import models, parallel, training
 config = training.TrainConfig(model=sys.argv[3], optimizer="sgd", learning_rate=0.05, schedule="constant",
                               batch_size=256, subset=int(sys.argv[4]), epochs=1, devices=int(sys.argv[2]), verbose=0)
 model, report = training.train(config)
+training.save_model(model, sys.argv[5] + ".keras")
 np.savez(sys.argv[5], *model.get_weights())
 backend.seed_everything(config.seed)  # the weights the run started from
 np.savez(sys.argv[5] + ".start.npz", *models.build_model(config.model).get_weights())
@@ -123,13 +78,37 @@ def weights(path):
     return [array for _, array in sorted(np.load(path).items(), key=lambda item: int(item[0].split("_")[1]))]
 
 
-def test_one_sgd_step_on_two_devices_is_the_step_on_one(tmp_path):
+@pytest.fixture(scope="module")
+def steps(tmp_path_factory):
+    """One step of plain SGD on one batch of 256 images, on one device and on two (128 each), each in
+    a fresh process: the reports, and the weights and models saved in `folder`."""
+    folder = tmp_path_factory.mktemp("steps")
+    runs = {n: run_code(ONE_STEP, BACKEND, n, "lenet5", 256, folder / f"{n}.npz", timeout=300) for n in (1, 2)}
+    return {**runs, "folder": folder}
+
+
+def test_two_devices_share_the_batch(steps):
+    one, two = steps[1], steps[2]
+    assert (one["replicas"], two["replicas"]) == (1, 2) and one["epochs_run"] == two["epochs_run"] == 1
+    assert two["train_images"] == 256 and two["dropped_images"] == 0
+
+
+def test_every_device_holds_the_whole_model(steps):
+    report = steps[2]
+    if BACKEND == "torch":  # one process per device, each with its copy: the processes' copies agree
+        assert report["processes"] == 2 and len(report["weights_sha256"]) == 2
+        assert len(set(report["weights_sha256"])) == 1, report["weights_sha256"]
+    else:  # one process: every variable on both devices
+        assert all(len(devices) == 2 for devices in report["copies"]), report["copies"]
+        assert len(steps[1]["copies"][0]) == 1
+
+
+def test_one_sgd_step_on_two_devices_is_the_step_on_one(steps):
     """The devices' gradients are averaged, not summed: after one step of plain SGD on one batch of
     256 images, two devices (128 each) hold the weights one device reaches, to float rounding. (Adam
     would hide a sum: it divides the gradient by its own scale.)"""
-    runs = {n: run_code(ONE_STEP, BACKEND, n, "lenet5", 256, tmp_path / f"{n}.npz", timeout=300) for n in (1, 2)}
-    assert runs[2]["replicas"] == 2 and runs[1]["epochs_run"] == runs[2]["epochs_run"] == 1
-    start, one, two = weights(tmp_path / "1.npz.start.npz"), weights(tmp_path / "1.npz"), weights(tmp_path / "2.npz")
+    folder = steps["folder"]
+    start, one, two = weights(folder / "1.npz.start.npz"), weights(folder / "1.npz"), weights(folder / "2.npz")
     for first, after_one, after_two in zip(start, one, two, strict=True):
         step = np.abs(after_one - first).max()
         assert np.abs(after_two - after_one).max() <= 1e-3 * step + 1e-7, (step, np.abs(after_two - after_one).max())
