@@ -171,8 +171,12 @@ def test_a_checkpoint_folder_refuses_other_settings(tmp_path):
 
     config = training.TrainConfig(checkpoint_dir=str(tmp_path), epochs=3, verbose=0)
     check_settings(config)  # the first run stores its settings
+    check_settings(dataclasses.replace(config, epochs=4))  # no epoch saved yet: a new start, its settings stored
+    check_settings(config)
+    (tmp_path / training.CHECKPOINT.format(1)).write_bytes(b"")  # one epoch done: now the settings hold
     check_settings(dataclasses.replace(config, verbose=2, data_dir="elsewhere"))  # these may change
     for changed, said in [({"batch_size": 128}, "--batch-size 256 -> 128"), ({"epochs": 5}, "--epochs 3 -> 5"),
-                          ({"learning_rate": 1e-3}, "--learning-rate 0.004 -> 0.001")]:
+                          ({"learning_rate": 1e-3}, "--learning-rate 0.004 -> 0.001"),
+                          ({"label_smoothing": 0.1}, r"\(label_smoothing 0.0 -> 0.1\)")]:
         with pytest.raises(UserError, match=said):
             check_settings(dataclasses.replace(config, **changed))
