@@ -8,17 +8,8 @@ import sys
 from . import backend, parallel
 from .config import recipe
 from .errors import UserError
-from .files import check_folder_for, save_json
+from .files import check_output_path, save_json
 from .settings import BACKENDS, NAMES
-
-
-def check_output_path(path, suffix, flag="--output"):
-    """Raise UserError unless `path` (None: nothing asked) ends in `suffix` and can be written."""
-    if path is None:
-        return
-    if path.suffix != suffix:
-        raise UserError(f"{path} must end in {suffix}.")
-    check_folder_for(path, flag)
 
 
 def kernels(args):

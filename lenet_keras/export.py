@@ -23,7 +23,7 @@ import numpy as np
 
 from . import backend, data
 from .errors import UserError, missing_model_file
-from .files import check_folder_for, child_main, run_python, write_atomically, write_folder_atomically
+from .files import check_output_path, child_main, run_python, write_atomically, write_folder_atomically
 
 SUFFIXES = {"onnx": ".onnx", "litert": ".tflite", "saved_model": ""}  # a SavedModel is a folder
 KERAS_FORMATS = {"onnx": "onnx", "litert": "litert", "saved_model": "tf_saved_model"}
@@ -45,9 +45,7 @@ def output_path(model_file, format, output=None):
     default = model_file.with_name(f"{model_file.stem}_saved_model") if format == "saved_model" else \
         model_file.with_suffix(SUFFIXES[format])
     path = Path(output) if output else default
-    if SUFFIXES[format] and path.suffix != SUFFIXES[format]:
-        raise UserError(f"A {format} file must end in {SUFFIXES[format]}, not {path.name}.")
-    check_folder_for(path)
+    check_output_path(path, SUFFIXES[format])
     return path
 
 

@@ -18,6 +18,16 @@ USER_ERROR = "user_error.txt"  # or, for a mistake the user can fix, its one sen
 USER_ERROR_EXIT = 2
 
 
+def check_output_path(path, suffix, flag="--output"):
+    """Raise UserError unless `path` (None: nothing asked) ends in `suffix` ("" for a folder) and can be
+    written (`check_folder_for`)."""
+    if path is None:
+        return
+    if suffix and Path(path).suffix != suffix:
+        raise UserError(f"{path} must end in {suffix}.")
+    check_folder_for(path, flag)
+
+
 def check_folder_for(path, flag="--output"):
     """Raise UserError unless the folder `path` goes into exists and this user may write there."""
     folder = Path(path).parent

@@ -24,10 +24,10 @@ def replicas(config):
 
 def batch_size_per_process(config):
     """The batch size this process passes to `fit`: its share of the configured (global) batch."""
-    share, left = divmod(config.batch_size, config.devices * config.processes)
+    share, left = divmod(config.batch_size, replicas(config))
     if left:
         raise UserError(f"The batch of {config.batch_size} images does not split evenly over "
-                        f"{config.devices * config.processes} devices: choose a batch size that is a multiple of it.")
+                        f"{replicas(config)} devices: choose a batch size that is a multiple of it.")
     return share * config.devices
 
 
@@ -118,4 +118,5 @@ def weight_checksums(model, config):
 
     weights = backend.current().local_weights(model)
     digest = hashlib.sha256(b"".join(np.ascontiguousarray(w).tobytes() for w in weights)).hexdigest()[:16]
+    # several processes: JAX's (`start_processes`) or PyTorch's; TensorFlow trains in one
     return [digest] if config.processes == 1 else backend.current().gather(digest, config.processes)

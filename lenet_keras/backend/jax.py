@@ -17,9 +17,9 @@ def before_import(devices=None):
     """Settings JAX reads when it starts computing: where audited, XLA's own CPU kernels instead of
     YNNPACK's (`patches.XLA_CPU_FLAG`, in XLA_FLAGS), and `devices` CPU devices (set for 1 too, so
     that a notebook's count does not reach the commands it starts; None leaves it alone)."""
-    from . import patches
+    from .patches import set_xla_cpu_flag
 
-    patches.set_xla_cpu_flag()
+    set_xla_cpu_flag()
     if devices is None:
         return
     os.environ["JAX_NUM_CPU_DEVICES"] = str(devices)  # CPUs only: GPUs are what they are
@@ -53,7 +53,7 @@ def device_names(count):
     """Keras's names of JAX's first `count` GPUs, else CPUs (virtual ones: `before_import`)."""
     import keras
 
-    from . import first_devices
+    from .devices import first_devices
 
     def of_kind(kind):
         try:

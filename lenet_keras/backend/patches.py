@@ -44,11 +44,11 @@ def _swap(module_name, replacements):
 
 
 def _install_jax_fast_ops():
-    from . import jax_fast_ops as fast
+    from .jax_fast_ops import stride_one_conv, two_by_two_max_pool, with_fast_path
 
     return _swap("keras.src.backend.jax.nn", {
-        "conv": lambda keras_op: fast.with_fast_path(keras_op, fast.stride_one_conv),
-        "max_pool": lambda keras_op: fast.with_fast_path(keras_op, fast.two_by_two_max_pool)})
+        "conv": lambda keras_op: with_fast_path(keras_op, stride_one_conv),
+        "max_pool": lambda keras_op: with_fast_path(keras_op, two_by_two_max_pool)})
 
 
 def _install_torch_layout():
@@ -71,9 +71,10 @@ TORCH_LAYOUT = Patch(
     "the copy is a third of LeNet's step: 1.3-1.4x faster training, the same numbers",
     {"keras": "3.15.1", "torch": "2.13.0"},
     "keras-team/keras#23199 (convolutions, merged after 3.15) and #23649 (pooling, proposed)", _install_torch_layout)
+XLA_FLAG = "--xla_cpu_experimental_ynn_fusion_type="  # empty: no YNNPACK fusions
 XLA_CPU_FLAG = Patch(
     "xla-cpu-own-kernels", "jax",
-    "XLA_FLAGS gets --xla_cpu_experimental_ynn_fusion_type= when the backend is chosen (JAX reads it once, "
+    f"XLA_FLAGS gets {XLA_FLAG} when the backend is chosen (JAX reads it once, "
     "at start): XLA's own CPU kernels instead of YNNPACK's", "YNNPACK is slower for LeNet's tiny channel "
     "counts: 1.4x faster training with the fast ops above", {"jaxlib": "0.10.2"},
     "none: YNNPACK fusions are jaxlib 0.10's default; re-measure on each jaxlib")
@@ -133,9 +134,9 @@ def why_off(patch):
 
 def summary(backend=None):
     """The banner's words on the patches of the backend; '' where it has none."""
-    mine = [p for p in (*PATCHES, XLA_CPU_FLAG) if p.backend == chosen_backend(backend)]
-    named = [f"{p.name}{' (while training)' if p in PATCHES else ''}" for p in mine if why_off(p) is None]
-    named += [f"{p.name} off: {why_off(p)}" for p in mine if why_off(p) is not None]
+    states = [(p, why_off(p)) for p in (*PATCHES, XLA_CPU_FLAG) if p.backend == chosen_backend(backend)]
+    named = [f"{p.name}{' (while training)' if p in PATCHES else ''}" for p, off in states if off is None]
+    named += [f"{p.name} off: {off}" for p, off in states if off is not None]
     return f"patches {', '.join(named)}" if named else ""
 
 
@@ -171,11 +172,10 @@ def _usable(patch):
 def set_xla_cpu_flag():
     """Put XLA_CPU_FLAG's flag into XLA_FLAGS, before JAX starts; return whether it is there.
     Leaves XLA_FLAGS alone where you chose a YNNPACK setting yourself, or where `why_off`."""
-    flag = "--xla_cpu_experimental_ynn_fusion_type="
     flags = os.environ.get("XLA_FLAGS", "")
     if "ynn_fusion_type" in flags:
-        return flag in flags.split()
+        return XLA_FLAG in flags.split()
     if why_off(XLA_CPU_FLAG) is not None:
         return False
-    os.environ["XLA_FLAGS"] = f"{flags} {flag}".strip()
+    os.environ["XLA_FLAGS"] = f"{flags} {XLA_FLAG}".strip()
     return True

@@ -62,7 +62,7 @@ def device_names(count):
     """TensorFlow's names of its first `count` GPUs, else CPUs (virtual ones: `before_import`)."""
     import tensorflow as tf
 
-    from . import first_devices
+    from .devices import first_devices
 
     return first_devices(count, lambda kind: [d.name for d in tf.config.list_logical_devices(kind.upper())])
 
@@ -91,10 +91,6 @@ def weight_copies(model):
 
 def local_weights(model):
     return model.get_weights()
-
-
-def gather(digest, processes):
-    return [digest]  # one process: `parallel.start_processes` refuses several on TensorFlow
 
 
 def share_gradients(model, config):

@@ -3,11 +3,11 @@
 checkpoints (checkpoints.py), the learning-rate range test (lr_finder.py), and PyTorch's one process
 per device (torchrun.py, torchrun_worker.py). Import it after choosing the backend (`backend.start`): it imports Keras."""
 
+from ..config import TrainConfig, recipe
 from ..data import one_hot
 from ..files import save_json
 from ..settings import quick_mode
 from .checkpoints import CHECKPOINT, epoch_checkpoint, restore_checkpoint
-from ..config import TrainConfig, recipe
 from .optimizers import learning_rate
 from .fit import compile_model, compiled_model, evaluate_model, fit_verbosity, train
 from .lr_finder import LearningRateRangeTest, learning_rate_range_test

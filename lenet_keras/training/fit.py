@@ -6,9 +6,9 @@ import time
 
 from .. import analysis, backend, data, models, parallel
 from ..backend import patches
+from ..config import TrainConfig
 from ..errors import UserError
 from .checkpoints import resume
-from ..config import TrainConfig
 from .optimizers import learning_rate, optimizer
 from .torchrun import train_in_processes
 

@@ -5,8 +5,8 @@ import numpy as np
 
 from .. import backend, data
 from ..backend import patches
-from ..settings import NUM_CLASSES
 from ..config import TrainConfig
+from ..settings import NUM_CLASSES
 from .fit import compiled_model
 
 

@@ -12,7 +12,9 @@ import torch.distributed as dist
 
 from ..errors import UserError
 from ..files import USER_ERROR_EXIT, report_user_error, write_result
-from . import TrainConfig, save_model, train
+from ..config import TrainConfig
+from .fit import train
+from .saving import save_model
 
 
 def main():
