@@ -13,6 +13,11 @@ import pytest
 
 from lenet_keras import backend
 
+# These start a TensorFlow process whatever the backend under test: the same work in each of CI's
+# three runs, so they run in one, under TensorFlow.
+tensorflow_run_only = pytest.mark.skipif(keras.backend.backend() != "tensorflow",
+                                         reason="starts TensorFlow whatever the backend; runs under KERAS_BACKEND=tensorflow")
+
 
 @pytest.mark.integration  # a fresh Python, as a user starts one
 @pytest.mark.skipif(keras.backend.backend() == "tensorflow", reason="a JAX and PyTorch check")
@@ -42,6 +47,7 @@ def test_user_errors_are_one_line_in_ipython():
 
 
 @pytest.mark.integration  # a fresh Python, as a user starts one
+@tensorflow_run_only
 def test_start_prints_the_banner_and_nothing_of_tensorflows_start_up():
     """A notebook's first cell: one line that says where it runs; TensorFlow's C++ start-up lines
     (printed as its libraries load, whatever TF_CPP_MIN_LOG_LEVEL says) do not reach the student."""
@@ -54,6 +60,7 @@ def test_start_prints_the_banner_and_nothing_of_tensorflows_start_up():
 
 
 @pytest.mark.integration  # a fresh Python, as a user starts one
+@tensorflow_run_only
 def test_train_command_prints_nothing_of_tensorflows_start_up(tmp_path):
     """`python -m lenet_keras train` on TensorFlow: no "failed call to cuInit" on a machine without a GPU."""
     result = subprocess.run([sys.executable, "-m", "lenet_keras", "--backend", "tensorflow", "train", "--epochs", "1",
@@ -65,6 +72,7 @@ def test_train_command_prints_nothing_of_tensorflows_start_up(tmp_path):
 
 
 @pytest.mark.integration  # a fresh Python, as a user starts one
+@tensorflow_run_only
 def test_training_with_augmentation_on_tensorflow_prints_nothing_on_stderr():
     """fit feeds uint8 pixels; warped as uint8, TensorFlow's oneDNN said 'supports DT_UINT8 only on
     platforms with AVX-512' on stderr, into the notebooks' outputs."""

@@ -57,10 +57,10 @@ def test_table_lists_reference_then_backend(small_results):
 def test_timer_reports_when_the_target_is_reached(mnist):
     from lenet_keras import training
 
-    timer = benchmark.epoch_timer(test=(mnist[1][0][:1000], mnist[1][1][:1000]), target=0.5)
+    timer = benchmark.epoch_timer(test=(mnist[1][0][:1000], mnist[1][1][:1000]), target=0.3)
     training.train(training.TrainConfig(epochs=2, subset=2000, verbose=0), mnist=mnist, callbacks=[timer])
     assert len(timer.seconds) == 2 and len(timer.test_accuracy) == 2
-    assert timer.test_accuracy[0] >= 0.5 and timer.seconds_to_target == pytest.approx(timer.seconds[0])
+    assert timer.test_accuracy[0] >= 0.3 and timer.seconds_to_target == pytest.approx(timer.seconds[0])
 
 
 def test_one_epoch_is_refused(capsys):

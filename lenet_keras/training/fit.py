@@ -12,6 +12,11 @@ from .checkpoints import resume
 from .optimizers import learning_rate, optimizer
 from .torchrun import train_in_processes
 
+# Images per call when scoring (the validation set after each epoch, the test set): a few large
+# calls instead of many small ones, the same figures. In the training batch size, validation often
+# cost more than training itself on a small subset.
+SCORING_BATCH = 1000
+
 
 def compile_model(model, config, steps_per_epoch, from_logits=False, rate=None, every_step=False):
     """Compile `model` with the configured optimizer, learning-rate schedule and loss; return it.
@@ -81,7 +86,7 @@ def train(config=TrainConfig(), mnist=None, model=None, callbacks=()):
         history = fitted.fit(data.model_inputs(x_train), data.one_hot(y_train), batch_size=batch_size,
                              epochs=config.epochs, initial_epoch=done, callbacks=callbacks,
                              validation_data=(data.model_inputs(x_val), data.one_hot(y_val)),
-                             verbose=fit_verbosity(config.verbose))
+                             validation_batch_size=SCORING_BATCH, verbose=fit_verbosity(config.verbose))
         seconds = time.perf_counter() - start
         parallel.finish_training(fitted, config)
     trained = len(x_train) * config.processes
@@ -111,7 +116,7 @@ def fit_verbosity(verbose):
     return verbose
 
 
-def evaluate_model(model, x, y, batch_size=1000):
+def evaluate_model(model, x, y, batch_size=SCORING_BATCH):
     """Return the test accuracy and loss (`analysis.negative_log_likelihood`, the same figure the
     notebooks compute) of a model that outputs probabilities, computed in NumPy, so that a model
     loaded uncompiled on any backend can be scored."""
