@@ -1,5 +1,5 @@
 """The course's notebooks as files: every exercise has a worked solution, and every notebook starts
-the same way. (Running them is nbval's job: `python -m pytest` executes notebooks/ and its solutions.)"""
+the same way. (Running them is nbval's job: `python -m pytest --nbval notebooks`.)"""
 
 import json
 import re
