@@ -11,7 +11,8 @@ os.environ.setdefault("LENET_QUICK", "1")
 # repeats identical work: they run once, under TensorFlow (the default backend).
 RUN_ONCE = {"06_backends_compared.ipynb", "06_backends_compared_solutions.ipynb"}
 # The worked solutions add 8 to 13 minutes per backend, and CI has to stay under 45 minutes: they run
-# under one backend, PyTorch, where they take least (2 cores, 2026-12-05: 7.8 min, TensorFlow 12.9),
+# under one backend, PyTorch, where they take less than on TensorFlow (2 cores, 2026-12-05: 7.8 min
+# against 12.9; JAX's course notebooks take longer than PyTorch's too),
 # unless LENET_SOLUTIONS_EVERY_BACKEND=1 (as before a release).
 SOLUTIONS_BACKEND = "torch"
 SOLUTIONS_ONCE = os.environ.get("LENET_SOLUTIONS_EVERY_BACKEND") != "1"

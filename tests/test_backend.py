@@ -15,8 +15,9 @@ from lenet_keras import backend
 
 # These start a TensorFlow process whatever the backend under test: the same work in each of CI's
 # three runs, so they run in one, under TensorFlow.
-tensorflow_run_only = pytest.mark.skipif(keras.backend.backend() != "tensorflow",
-                                         reason="starts TensorFlow whatever the backend; runs under KERAS_BACKEND=tensorflow")
+tensorflow_run_only = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="starts TensorFlow whatever the backend; runs under KERAS_BACKEND=tensorflow")
 
 
 @pytest.mark.integration  # a fresh Python, as a user starts one

@@ -13,8 +13,8 @@ from .optimizers import learning_rate, optimizer
 from .torchrun import train_in_processes
 
 # Images per call when scoring (the validation set after each epoch, the test set): a few large
-# calls instead of many small ones, the same figures. In the training batch size, validation often
-# cost more than training itself on a small subset.
+# calls instead of many small ones, the same figures up to float rounding. At the training batch
+# size, validation often costs more than training itself on a small subset.
 SCORING_BATCH = 1000
 
 
