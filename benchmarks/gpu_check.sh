@@ -78,7 +78,7 @@ for name in names:
     cells = [name, r.get("device", "?")]
     cells += [f"{t['images_per_second']:,.0f}", f"{t['seconds']:.1f}", f"{t['test_accuracy']:.2%}"] if t else ["failed"] * 3
     cells += ([f"{r['train_images_per_second']:,.0f}", f"{ref['train_images_per_second']:,.0f}",
-               f"{r['vs_reference']:.2f}x", str(r.get("seconds_to_99"))] if b else ["failed"] * 4)
+               f"{r['vs_reference']:.2f}x", str(r.get("seconds_to_goal"))] if b else ["failed"] * 4)
     print("| " + " | ".join(cells) + " |")
 EOF_PY
   return $failed

@@ -93,8 +93,8 @@ def benchmark(args):
 
     if args.epochs < 2:
         raise UserError("benchmark needs --epochs 2 or more: the first epoch is a warm-up.")
-    report = benchmark.run_benchmark(all_backends=args.all_backends, batch_size=args.batch_size, epochs=args.epochs,
-                                     accuracy_run=not args.skip_accuracy, data_dir=args.data_dir)
+    report = benchmark.run_benchmark(all_backends=args.all_backends, batch_size=args.batch_size, model=args.model,
+                                     epochs=args.epochs, accuracy_run=not args.skip_accuracy, data_dir=args.data_dir)
     print(benchmark.format_table(report))
     return report
 

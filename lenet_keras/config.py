@@ -5,6 +5,8 @@ import dataclasses
 
 SCHEDULES = ("cosine", "paper", "constant")
 OPTIMIZERS = ("adam", "sgd")
+# The test accuracy each model's recipe reaches after its default epochs (README's headline figures).
+GOALS = {"lenet5": 0.99, "classic": 0.99, "improved": 0.995}
 
 
 @dataclasses.dataclass

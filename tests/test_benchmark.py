@@ -63,6 +63,26 @@ def test_timer_reports_when_the_target_is_reached(mnist):
     assert timer.test_accuracy[0] >= 0.3 and timer.seconds_to_target == pytest.approx(timer.seconds[0])
 
 
+def test_each_network_is_measured_by_its_recipe():
+    """`benchmark --model classic`: the classic network, at its recipe's batch of 32, not LeNet-5's 256."""
+    result = benchmark.measure_backend(batch_size=32, epochs=2, accuracy_run=False, subset=256, model="classic")
+    assert result["model"] == "classic" and result["batch_size"] == 32
+    assert 100 < result["train_images_per_second"] < 10**7 and len(result["epoch_images_per_second"]) == 1
+
+
+def test_table_names_the_network_and_its_goal():
+    reference = {"name": "plain PyTorch loop", "train_images_per_second": 1000.0, "first_epoch_seconds": 2.0,
+                 "peak_memory_mb": 500.0}
+    row = {"model": "improved", "backend": "jax", "device": "cpu", "train_images_per_second": 800.0,
+           "vs_reference": 0.8, "first_epoch_seconds": 3.0, "inference_images_per_second": 9000.0,
+           "peak_memory_mb": 900.0, "goal": 0.995, "seconds_to_goal": None, "test_accuracy": 0.9931}
+    reached = {**row, "backend": "torch", "seconds_to_goal": 61.25, "test_accuracy": 0.9952}
+    lines = benchmark.format_table({"reference": reference, "backends": [row, reached]}).splitlines()
+    assert "s to goal" in lines[0]
+    assert lines[2].startswith("Keras jax (cpu), improved") and "not 99.5%" in lines[2] and "99.31%" in lines[2]
+    assert lines[3].startswith("Keras torch (cpu), improved") and "61.2 (99.5%)" in lines[3]
+
+
 def test_one_epoch_is_refused(capsys):
     assert main(["benchmark", "--epochs", "1"]) == 1
     assert "--epochs 2 or more" in capsys.readouterr().err

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from lenet_keras import analysis, data, training
+from lenet_keras.config import GOALS
 from lenet_keras.errors import UserError
 
 @pytest.fixture
@@ -87,7 +88,7 @@ def test_save_json_is_atomic_and_readable(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, target", [("lenet5", 0.99), ("classic", 0.99), ("improved", 0.995)])
+@pytest.mark.parametrize("name, target", GOALS.items())
 def test_full_recipe_reaches_its_target(mnist, name, target):
     """The headline figures, full runs: 99% for LeNet-5 (about a minute on 2 CPU cores), 1.0% test error
     for the classic network and 99.5% for the improved one (minutes each). The notebooks check these
