@@ -99,19 +99,22 @@ def test_full_recipe_reaches_its_target(mnist, name, target):
 
 def test_importing_the_package_sets_what_the_backend_reads_at_start():
     """The speed settings are made at import, before the backend starts, and never override the user's:
-    TensorFlow one inter-op thread, JAX XLA's own CPU kernels."""
+    TensorFlow one inter-op thread and oneDNN's kernels, JAX XLA's own CPU kernels."""
+    names = ("TF_NUM_INTEROP_THREADS", "TF_ENABLE_ONEDNN_OPTS", "XLA_FLAGS")
+
     def after_import(**env):
-        clean = {k: v for k, v in os.environ.items() if k not in ("TF_NUM_INTEROP_THREADS", "XLA_FLAGS")}
-        code = "import os, lenet_keras; print(os.environ.get('TF_NUM_INTEROP_THREADS'), os.environ.get('XLA_FLAGS'))"
+        clean = {k: v for k, v in os.environ.items() if k not in names}
+        code = f"import os, lenet_keras; print(*(os.environ.get(n) for n in {names!r}))"
         return subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True,
                               text=True, check=True).stdout.split()
 
-    assert after_import(KERAS_BACKEND="tensorflow") == ["1", "None"]
-    assert after_import(KERAS_BACKEND="tensorflow", TF_NUM_INTEROP_THREADS="4") == ["4", "None"]
+    assert after_import(KERAS_BACKEND="tensorflow") == ["1", "1", "None"]
+    assert after_import(KERAS_BACKEND="tensorflow", TF_NUM_INTEROP_THREADS="4", TF_ENABLE_ONEDNN_OPTS="0") == \
+        ["4", "0", "None"]
     from lenet_keras.backend import patches
 
     if patches.why_off(patches.XLA_CPU_FLAG) is None:  # jaxlib as audited
-        assert after_import(KERAS_BACKEND="jax") == ["None", "--xla_cpu_experimental_ynn_fusion_type="]
+        assert after_import(KERAS_BACKEND="jax") == ["None", "None", "--xla_cpu_experimental_ynn_fusion_type="]
 
 
 def test_range_test_recovers_each_steps_loss_from_the_running_mean():
