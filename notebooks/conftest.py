@@ -1,6 +1,8 @@
 """nbval settings for the course notebooks."""
 
+import fcntl
 import os
+import tempfile
 
 import pytest
 
@@ -16,7 +18,16 @@ RUN_ONCE = {"06_backends_compared.ipynb", "06_backends_compared_solutions.ipynb"
 # unless LENET_SOLUTIONS_EVERY_BACKEND=1 (as before a release).
 SOLUTIONS_BACKEND = "torch"
 SOLUTIONS_ONCE = os.environ.get("LENET_SOLUTIONS_EVERY_BACKEND") != "1"
-
+# Notebooks whose asserts rest on measured speed (devices, batch sizes, runtimes, compile times);
+# 03 and 07's solutions check theirs in full runs only. Under pytest-xdist (-n 2) each of these runs
+# alone, on all the cores, while the others run side by side, each kernel on its worker's share.
+TIMED = {"06_backends_compared_solutions.ipynb", "09_more_devices_solutions.ipynb",
+         "10_using_the_model_elsewhere.ipynb", "10_using_the_model_elsewhere_solutions.ipynb"}
+TIMED_IN_FULL_RUNS = {"03_training.ipynb", "07_from_1998_to_today_solutions.ipynb"}
+if os.environ.get("LENET_QUICK") == "0":
+    TIMED |= TIMED_IN_FULL_RUNS
+# The thread counts PyTorch (OpenMP) and TensorFlow read; JAX sizes its pool by the cores it may use.
+THREADS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 
 def pytest_collectstart(collector):
     """Do not compare stderr: it carries the backends' own start-up logs, which differ by backend."""
@@ -35,3 +46,73 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
         elif SOLUTIONS_ONCE and item.path.parent.name == "solutions" and backend != SOLUTIONS_BACKEND:
             item.add_marker(skip_solution)
+
+
+class Turns:
+    """Under pytest-xdist, shares the machine between the workers' notebook kernels.
+
+    A kernel starts with its worker's share of the cores (pinned to them where the system allows,
+    and told as many threads), so two kernels on two cores do not thrash, while a timed notebook
+    waits until it can run alone on all of them. Every notebook holds a lock on a file that the
+    workers share: shared by the others, exclusive by a timed one. A second lock, taken first, keeps a
+    waiting timed notebook from being passed by the other workers' next ones.
+    """
+
+    def __init__(self):
+        self.file = self.room = self.door = None
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+        if not run or workers < 2:
+            return
+        folder = tempfile.gettempdir()
+        self.room = open(os.path.join(folder, f"lenet-nbval-{run}.room"), "a")
+        self.door = open(os.path.join(folder, f"lenet-nbval-{run}.door"), "a")
+        pinned = hasattr(os, "sched_getaffinity")
+        self.cores = sorted(os.sched_getaffinity(0)) if pinned else list(range(os.cpu_count() or 1))
+        worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:])
+        self.share = (self.cores[worker::workers] if workers <= len(self.cores)
+                      else [self.cores[worker % len(self.cores)]])
+        self.threads = {name: os.environ.get(name) for name in THREADS}
+
+    def enter(self, path):
+        """Before a notebook's first cell, and its kernel's start: wait for our turn, then set the
+        cores and threads the kernel inherits."""
+        if self.room is None or path == self.file:
+            return
+        timed = path.name in TIMED
+        fcntl.flock(self.door, fcntl.LOCK_EX)
+        fcntl.flock(self.room, fcntl.LOCK_EX if timed else fcntl.LOCK_SH)
+        fcntl.flock(self.door, fcntl.LOCK_UN)
+        cores = self.cores if timed else self.share
+        if hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, cores)
+        for name, value in self.threads.items():
+            if not timed:
+                os.environ[name] = str(len(cores))
+            elif value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self.file = path
+
+    def leave(self):
+        """After a notebook's last cell, once its kernel has stopped."""
+        if self.room is not None:
+            fcntl.flock(self.room, fcntl.LOCK_UN)
+            self.file = None
+
+
+TURNS = Turns()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Runs before nbval starts a notebook's kernel, which takes its threads from the environment."""
+    if item.path.suffix == ".ipynb" and not item.get_closest_marker("skip"):
+        TURNS.enter(item.path)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    if item.path.suffix == ".ipynb" and (nextitem is None or nextitem.path != item.path):
+        TURNS.leave()
