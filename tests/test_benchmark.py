@@ -1,5 +1,6 @@
 """The benchmark's plumbing on a small subset: the numbers it reports, the table, the reference."""
 
+import importlib.util
 import subprocess
 import sys
 import time
@@ -110,3 +111,26 @@ def test_prediction_speed_counts_whole_batches_of_the_best_pass():
     assert set(calls) == {10}  # the last 5 images make no short batch
     assert 0 < speed < 10 / 0.001  # at most 10 images per millisecond's sleep
     assert len(calls) >= 3  # the warm-up, then at least one timed pass of 2 batches
+
+
+def test_each_profiled_variant_takes_away_one_change():
+    """benchmarks/profile_improved.py: every variant is the improved network less the change it names."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "profile_improved.py"
+    spec = importlib.util.spec_from_file_location("profile_improved", script)
+    profile = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(profile)
+
+    def layers(model):
+        return {type(layer).__name__ for layer in model.layers}
+
+    improved, recipe = profile.build("improved")
+    assert {"BatchNormalization", "Dropout", "RandomAffine"} <= layers(improved) and recipe.label_smoothing > 0
+    taken = {"no augmentation": "RandomAffine", "no batch norm": "BatchNormalization", "no dropout": "Dropout"}
+    for variant, layer in taken.items():
+        model, config = profile.build(variant)
+        assert layers(model) & set(taken.values()) == set(taken.values()) - {layer} and config == recipe, variant
+    narrow, _ = profile.build("LeNet-5 widths")
+    assert narrow.count_params() < improved.count_params() and layers(narrow) == layers(improved)
+    assert profile.build("no label smoothing")[1].label_smoothing == 0
+    plain, config = profile.build("LeNet-5")
+    assert plain.count_params() == 61_706 and config.label_smoothing == 0
