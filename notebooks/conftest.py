@@ -1,10 +1,14 @@
 """nbval settings for the course notebooks."""
 
-import fcntl
 import os
 import tempfile
 
 import pytest
+
+try:
+    import fcntl  # file locks: POSIX systems; elsewhere notebooks under -n 2 run side by side unchecked
+except ImportError:
+    fcntl = None
 
 # Under pytest the notebooks train briefly unless LENET_QUICK=0 asks for the full runs.
 os.environ.setdefault("LENET_QUICK", "1")
@@ -26,8 +30,9 @@ TIMED = {"06_backends_compared_solutions.ipynb", "09_more_devices_solutions.ipyn
 TIMED_IN_FULL_RUNS = {"03_training.ipynb", "07_from_1998_to_today_solutions.ipynb"}
 if os.environ.get("LENET_QUICK") == "0":
     TIMED |= TIMED_IN_FULL_RUNS
-# The thread counts PyTorch (OpenMP) and TensorFlow read; JAX sizes its pool by the cores it may use.
-THREADS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+# Where a kernel cannot be pinned to cores (not Linux), the thread counts PyTorch and TensorFlow
+# read instead; pinned, each backend sizes its thread pools by the cores it may use.
+THREADS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")
 
 def pytest_collectstart(collector):
     """Do not compare stderr: it carries the backends' own start-up logs, which differ by backend."""
@@ -51,48 +56,50 @@ def pytest_collection_modifyitems(config, items):
 class Turns:
     """Under pytest-xdist, shares the machine between the workers' notebook kernels.
 
-    A kernel starts with its worker's share of the cores (pinned to them where the system allows,
-    and told as many threads), so two kernels on two cores do not thrash, while a timed notebook
-    waits until it can run alone on all of them. Every notebook holds a lock on a file that the
-    workers share: shared by the others, exclusive by a timed one. A second lock, taken first, keeps a
-    waiting timed notebook from being passed by the other workers' next ones.
+    A kernel starts on its worker's share of the cores (pinned to them on Linux, else told as many
+    threads), so two kernels on two cores do not thrash, while a timed notebook waits until it can
+    run alone on all of them. Every notebook holds a lock on a file that the workers share: shared by
+    the others, exclusive by a timed one. A second lock, the door, taken first, keeps a waiting timed
+    notebook from being passed by the other workers' next ones.
     """
 
     def __init__(self):
         self.file = self.room = self.door = None
         run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
         workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-        if not run or workers < 2:
+        if not run or workers < 2 or fcntl is None:
             return
         folder = tempfile.gettempdir()
         self.room = open(os.path.join(folder, f"lenet-nbval-{run}.room"), "a")
         self.door = open(os.path.join(folder, f"lenet-nbval-{run}.door"), "a")
-        pinned = hasattr(os, "sched_getaffinity")
-        self.cores = sorted(os.sched_getaffinity(0)) if pinned else list(range(os.cpu_count() or 1))
-        worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:])
+        self.pin = getattr(os, "sched_setaffinity", None)
+        self.cores = sorted(os.sched_getaffinity(0)) if self.pin else list(range(os.cpu_count() or 1))
+        worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:]) % workers  # a restarted gw2 is gw0's twin
         self.share = (self.cores[worker::workers] if workers <= len(self.cores)
                       else [self.cores[worker % len(self.cores)]])
         self.threads = {name: os.environ.get(name) for name in THREADS}
 
     def enter(self, path):
         """Before a notebook's first cell, and its kernel's start: wait for our turn, then set the
-        cores and threads the kernel inherits."""
+        cores (or threads) the kernel inherits."""
         if self.room is None or path == self.file:
             return
+        self.leave()  # whatever happened to the last notebook, its turn is over
         timed = path.name in TIMED
         fcntl.flock(self.door, fcntl.LOCK_EX)
         fcntl.flock(self.room, fcntl.LOCK_EX if timed else fcntl.LOCK_SH)
         fcntl.flock(self.door, fcntl.LOCK_UN)
         cores = self.cores if timed else self.share
-        if hasattr(os, "sched_setaffinity"):
-            os.sched_setaffinity(0, cores)
-        for name, value in self.threads.items():
-            if not timed:
-                os.environ[name] = str(len(cores))
-            elif value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        if self.pin:
+            self.pin(0, cores)
+        else:
+            for name, value in self.threads.items():
+                if not timed:
+                    os.environ[name] = str(len(cores))
+                elif value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
         self.file = path
 
     def leave(self):
@@ -102,17 +109,23 @@ class Turns:
             self.file = None
 
 
-TURNS = Turns()
+TURNS = None
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    """Runs before nbval starts a notebook's kernel, which takes its threads from the environment."""
+    """Runs before nbval starts a notebook's kernel, which takes its cores from this process."""
+    global TURNS
     if item.path.suffix == ".ipynb" and not item.get_closest_marker("skip"):
+        TURNS = TURNS or Turns()
         TURNS.enter(item.path)
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    if item.path.suffix == ".ipynb" and (nextitem is None or nextitem.path != item.path):
-        TURNS.leave()
+    """After the notebook's last cell and its kernel's stop, even when stopping it failed."""
+    try:
+        return (yield)
+    finally:
+        if TURNS and item.path.suffix == ".ipynb" and (nextitem is None or nextitem.path != item.path):
+            TURNS.leave()

@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -49,18 +50,20 @@ def test_every_notebook_starts_by_choosing_the_backend(notebook):
     assert "backend.start(" in first_code and "import keras" not in first_code.split("backend.start(")[0]
 
 
-def notebook_settings():
-    """notebooks/conftest.py, the nbval settings, as a module."""
+def notebook_settings(monkeypatch):
+    """notebooks/conftest.py, the nbval settings, as a module (its LENET_QUICK undone after the test)."""
+    monkeypatch.setenv("LENET_QUICK", os.environ.get("LENET_QUICK", ""))
+    monkeypatch.delenv("LENET_QUICK")
     spec = importlib.util.spec_from_file_location("notebook_settings", NOTEBOOKS / "conftest.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def test_notebooks_whose_asserts_time_things_run_alone():
+def test_notebooks_whose_asserts_time_things_run_alone(monkeypatch):
     """A notebook whose asserts rest on a measured speed is in TIMED (or TIMED_IN_FULL_RUNS), so that
     under `-n 2` it never shares the cores: a busy machine would bend its figures."""
-    settings = notebook_settings()
+    settings = notebook_settings(monkeypatch)
     timing = re.compile(r"^\s*assert .*(speed|images_per_second|seconds|\bratio\b|fits\[|compiling)",
                         flags=re.MULTILINE)
     timed = {p.name for p in NOTEBOOKS.rglob("*.ipynb")
@@ -68,39 +71,64 @@ def test_notebooks_whose_asserts_time_things_run_alone():
     assert timed == settings.TIMED | settings.TIMED_IN_FULL_RUNS
 
 
-def test_a_timed_notebook_waits_for_the_other_worker_and_then_runs_alone(monkeypatch, tmp_path):
+def held(path, kind):
+    """Whether another holder's lock on `path` stops a lock of `kind` ("exclusive" or "shared") now."""
+    import fcntl  # POSIX only, like the locks it probes
+
+    with open(path, "a") as probe:
+        try:
+            fcntl.flock(probe, (fcntl.LOCK_EX if kind == "exclusive" else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False
+
+
+def start(turns, notebook):
+    """`turns.enter(notebook)` in a thread; the event it sets once entered."""
+    entered = threading.Event()
+    threading.Thread(target=lambda: (turns.enter(notebook), entered.set()), daemon=True).start()
+    return entered
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="kernels are pinned to cores on Linux")
+def test_a_timed_notebook_waits_for_the_others_and_then_runs_alone(monkeypatch, tmp_path):
+    """Two workers' `Turns`, as under `pytest -n 2`: an untimed notebook runs on its worker's share of
+    the cores; a timed one waits for it, holding the door so no new notebook passes it, then runs
+    alone on every core; the next notebook waits for the timed one."""
     monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", f"test-{os.getpid()}")
     monkeypatch.setenv("PYTEST_XDIST_WORKER_COUNT", "2")
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"):
-        monkeypatch.setenv(name, "")  # restored after the test
-        monkeypatch.delenv(name)
     pinned = []
-    monkeypatch.setattr(os, "sched_setaffinity", lambda pid, cores: pinned.append(set(cores)), raising=False)
-    settings = notebook_settings()
-    first, second = settings.Turns(), settings.Turns()
-    share = first.share
-    assert set(share) < set(first.cores) or len(first.cores) == 1  # half the cores, or the only one
-    first.enter(NOTEBOOKS / "02_lenet5.ipynb")  # an untimed notebook: its worker's share of the cores
-    assert os.environ["OMP_NUM_THREADS"] == os.environ["TF_NUM_INTRAOP_THREADS"] == str(len(share))
-    if hasattr(os, "sched_getaffinity"):
-        assert pinned == [set(share)]
-    entered = threading.Event()
-    timed = NOTEBOOKS / "solutions" / "09_more_devices_solutions.ipynb"
-    waiting = threading.Thread(target=lambda: (second.enter(timed), entered.set()))
-    waiting.start()
-    assert not entered.wait(0.5), "the timed notebook started beside another one"
+    monkeypatch.setattr(os, "sched_setaffinity", lambda pid, cores: pinned.append((pid, set(cores))))
+    settings = notebook_settings(monkeypatch)
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+    first = settings.Turns()
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw3")  # a restarted worker: gw1's twin
+    second, third = settings.Turns(), settings.Turns()
+    room, door = (tmp_path / f"lenet-nbval-test-{os.getpid()}.{name}" for name in ("room", "door"))
+    if len(first.cores) > 1:
+        assert first.share and second.share and not set(first.share) & set(second.share)
+
+    first.enter(NOTEBOOKS / "02_lenet5.ipynb")  # untimed: its worker's share, the room shared
+    assert pinned == [(0, set(first.share))]
+    assert held(room, "exclusive") and not held(room, "shared") and not held(door, "exclusive")
+
+    timed = start(second, NOTEBOOKS / "solutions" / "09_more_devices_solutions.ipynb")
+    deadline = time.monotonic() + 10
+    while not held(door, "exclusive"):  # the timed notebook holds the door while it waits
+        assert not timed.is_set(), "the timed notebook started beside another one"
+        assert time.monotonic() < deadline, "the timed notebook never took the door"
+        time.sleep(0.01)
+    late = start(third, NOTEBOOKS / "04_learning_curves.ipynb")
+    assert not timed.wait(0.2) and not late.is_set()
+
     first.leave()
-    assert entered.wait(10), "the timed notebook did not start once the other one had ended"
-    waiting.join()
-    assert "OMP_NUM_THREADS" not in os.environ  # the machine's threads, as outside pytest-xdist
-    if hasattr(os, "sched_getaffinity"):
-        assert pinned[-1] == set(second.cores)
-    blocked = threading.Thread(target=first.enter, args=(NOTEBOOKS / "04_learning_curves.ipynb",))
-    blocked.start()
-    blocked.join(0.5)
-    assert blocked.is_alive(), "an untimed notebook started beside a timed one"
+    assert timed.wait(10), "the timed notebook did not start once the other one had ended"
+    assert pinned[-1] == (0, set(second.cores))  # alone, on every core
+    assert not late.wait(0.2) and held(room, "shared")  # the next one waits for it
+
     second.leave()
-    blocked.join(10)
-    assert not blocked.is_alive()
-    first.leave()
+    assert late.wait(10)
+    assert pinned[-1] == (0, set(third.share))
+    third.leave()
+    assert not held(room, "exclusive")
