@@ -134,3 +134,15 @@ def test_each_profiled_variant_takes_away_one_change():
     assert profile.build("no label smoothing")[1].label_smoothing == 0
     plain, config = profile.build("LeNet-5")
     assert plain.count_params() == 61_706 and config.label_smoothing == 0
+
+
+def test_pad_latency_reads_each_digit(monkeypatch):
+    """benchmarks/pad_latency.py on this backend, a few pen-ups: the pad answers each (its own assert)
+    and the figures are ordered."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "pad_latency.py"
+    spec = importlib.util.spec_from_file_location("pad_latency", script)
+    pad_latency = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pad_latency)
+    monkeypatch.setattr(pad_latency, "READINGS", 3)
+    result = pad_latency.latency(keras.backend.backend())
+    assert 0 < result["median"] <= result["slowest"] and result["first"] > 0
