@@ -133,14 +133,6 @@ def reading(top3):
     return [f"LeNet reads: {first}", f"then {others}"]
 
 
-def probabilities(model, images):
-    """`model`'s probabilities for a few `images`, as NumPy. `predict_on_batch`, not `predict`, which
-    sets up a batch pipeline per call: on TensorFlow 98 ms a pen-up instead of 9 (benchmarks/README.md)."""
-    import keras
-
-    return keras.ops.convert_to_numpy(model.predict_on_batch(images))
-
-
 class DigitPad(anywidget.AnyWidget):
     """Draw a digit and see what `model` (a course model: raw (N, 28, 28, 1) images in) reads."""
 
@@ -177,6 +169,6 @@ class DigitPad(anywidget.AnyWidget):
             steps = digits.preparation_steps(read_data_url(url))
         except UserError as error:
             return [], [], str(error), ""
-        best, chances = analysis.top_k(probabilities(self.model, steps["28x28"][None, ..., None]))
+        best, chances = analysis.top_k(digits.probabilities(self.model, steps["28x28"][None, ..., None]))
         top3 = [[int(d), float(p)] for d, p in zip(best[0], chances[0])]
         return top3, reading(top3), "", steps_picture(steps)

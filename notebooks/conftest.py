@@ -34,6 +34,7 @@ if os.environ.get("LENET_QUICK") == "0":
 # read instead; pinned, each backend sizes its thread pools by the cores it may use.
 THREADS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")
 
+
 def pytest_collectstart(collector):
     """Do not compare stderr: it carries the backends' own start-up logs, which differ by backend."""
     if collector.fspath and collector.fspath.ext == ".ipynb":
@@ -75,8 +76,7 @@ class Turns:
         self.pin = getattr(os, "sched_setaffinity", None)
         self.cores = sorted(os.sched_getaffinity(0)) if self.pin else list(range(os.cpu_count() or 1))
         worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:]) % workers  # a restarted gw2 is gw0's twin
-        self.share = (self.cores[worker::workers] if workers <= len(self.cores)
-                      else [self.cores[worker % len(self.cores)]])
+        self.share = self.cores[worker::workers] or [self.cores[worker % len(self.cores)]]  # >1 worker a core
         self.threads = {name: os.environ.get(name) for name in THREADS}
 
     def enter(self, path):
