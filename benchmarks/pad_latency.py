@@ -2,7 +2,7 @@
 kernel's part, from the canvas's PNG arriving to the answer and the preparation picture being set.
 
     python benchmarks/pad_latency.py            # the three backends, each in a fresh Python
-    python benchmarks/pad_latency.py torch      # one backend, in this Python
+    python benchmarks/pad_latency.py torch      # one backend
 
 Test digits are drawn as the pad sends them (dark ink on white, a PNG data URL) and read in turn by
 an untrained LeNet-5 (the weights do not change the time); the first reading, which compiles, is
@@ -10,11 +10,13 @@ reported apart from the median and the slowest of the next 40. The browser's own
 message each way, the drawing) is not included.
 """
 
-import json
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
+
+from lenet_keras.files import child_main, run_python
+from lenet_keras.settings import BACKENDS
 
 READINGS = 40
 
@@ -41,17 +43,20 @@ def latency(name):
 
 
 def main():
-    if len(sys.argv) > 1:
-        print(json.dumps(latency(sys.argv[1])))
-        return
+    """Measure each backend named on the command line (default: all three), each in a fresh Python
+    (`files.run_python`: this interpreter, the child's error if it fails); print the table."""
+    results = {}
+    for name in sys.argv[1:] or BACKENDS:
+        print(f"timing the pad on {name} ...", flush=True)
+        with tempfile.TemporaryDirectory() as folder:
+            results[name] = run_python([__file__, "--child", name], folder, what=f"The run on {name}")
     print(f"{'ms per pen-up':14s}{'first':>8s}{'median':>8s}{'slowest':>9s}")
-    for name in ("tensorflow", "jax", "torch"):
-        done = subprocess.run([sys.executable, __file__, name], capture_output=True, text=True, check=False)
-        if done.returncode:
-            sys.exit(f"{name} failed:\n{done.stderr[-2000:]}")
-        r = json.loads(done.stdout.strip().splitlines()[-1])
+    for name, r in results.items():
         print(f"{name:14s}{r['first']:8.1f}{r['median']:8.1f}{r['slowest']:9.1f}")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--child"]:
+        child_main(lambda: latency(sys.argv[2]))
+    else:
+        main()

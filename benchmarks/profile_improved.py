@@ -2,7 +2,7 @@
 of its changes to LeNet-5 taken away in turn, in milliseconds per batch of 128.
 
     python benchmarks/profile_improved.py            # the three backends, each in a fresh Python
-    python benchmarks/profile_improved.py jax        # one backend, in this Python
+    python benchmarks/profile_improved.py jax        # one backend
 
 Each variant trains as `train` does (the improved recipe's compile settings, the course's patches)
 on 6,400 images for 3 epochs; the figure is the best epoch after the first (a warm-up with
@@ -11,9 +11,11 @@ costs; the rows do not add up exactly, since the changes interact.
 """
 
 import dataclasses
-import json
-import subprocess
 import sys
+import tempfile
+
+from lenet_keras.files import child_main, run_python
+from lenet_keras.settings import BACKENDS
 
 VARIANTS = ("improved", "no augmentation", "no batch norm", "no dropout", "LeNet-5 widths",
             "no label smoothing", "LeNet-5")
@@ -64,20 +66,20 @@ def profile(name):
 
 
 def main():
-    if len(sys.argv) > 1:
-        print(json.dumps(profile(sys.argv[1])))
-        return
+    """Measure each backend named on the command line (default: all three), each in a fresh Python
+    (`files.run_python`: this interpreter, the child's error if it fails); print the table."""
     results = {}
-    for name in ("tensorflow", "jax", "torch"):
+    for name in sys.argv[1:] or BACKENDS:
         print(f"profiling the improved network on {name} ...", flush=True)
-        done = subprocess.run([sys.executable, __file__, name], capture_output=True, text=True, check=False)
-        if done.returncode:
-            sys.exit(f"{name} failed:\n{done.stderr[-2000:]}")
-        results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        with tempfile.TemporaryDirectory() as folder:
+            results[name] = run_python([__file__, "--child", name], folder, what=f"The run on {name}")
     print(f"{'ms per step, batch 128':24s}" + "".join(f"{name:>12s}" for name in results))
     for variant in VARIANTS:
         print(f"{variant:24s}" + "".join(f"{results[name][variant]:12.1f}" for name in results))
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--child"]:
+        child_main(lambda: profile(sys.argv[2]))
+    else:
+        main()

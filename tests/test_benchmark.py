@@ -113,12 +113,17 @@ def test_prediction_speed_counts_whole_batches_of_the_best_pass():
     assert len(calls) >= 3  # the warm-up, then at least one timed pass of 2 batches
 
 
+def benchmark_script(name):
+    """benchmarks/`name`.py, a script beside the package, as a module."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_each_profiled_variant_takes_away_one_change():
     """benchmarks/profile_improved.py: every variant is the improved network less the change it names."""
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "profile_improved.py"
-    spec = importlib.util.spec_from_file_location("profile_improved", script)
-    profile = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(profile)
+    profile = benchmark_script("profile_improved")
 
     def layers(model):
         return {type(layer).__name__ for layer in model.layers}
@@ -139,10 +144,7 @@ def test_each_profiled_variant_takes_away_one_change():
 def test_pad_latency_reads_each_digit(monkeypatch):
     """benchmarks/pad_latency.py on this backend, a few pen-ups: the pad answers each (its own assert)
     and the figures are ordered."""
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "pad_latency.py"
-    spec = importlib.util.spec_from_file_location("pad_latency", script)
-    pad_latency = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(pad_latency)
+    pad_latency = benchmark_script("pad_latency")
     monkeypatch.setattr(pad_latency, "READINGS", 3)
     result = pad_latency.latency(keras.backend.backend())
     assert 0 < result["median"] <= result["slowest"] and result["first"] > 0
