@@ -12,10 +12,9 @@ message each way, the drawing) is not included.
 
 import statistics
 import sys
-import tempfile
 import time
 
-from lenet_keras.files import child_main, run_python
+from lenet_keras.files import child_main, run_each_backend
 from lenet_keras.settings import BACKENDS
 
 READINGS = 40
@@ -43,13 +42,8 @@ def latency(name):
 
 
 def main():
-    """Measure each backend named on the command line (default: all three), each in a fresh Python
-    (`files.run_python`: this interpreter, the child's error if it fails); print the table."""
-    results = {}
-    for name in sys.argv[1:] or BACKENDS:
-        print(f"timing the pad on {name} ...", flush=True)
-        with tempfile.TemporaryDirectory() as folder:
-            results[name] = run_python([__file__, "--child", name], folder, what=f"The run on {name}")
+    """Measure each backend named on the command line (default: all three); print the table."""
+    results = run_each_backend(__file__, sys.argv[1:] or BACKENDS)
     print(f"{'ms per pen-up':14s}{'first':>8s}{'median':>8s}{'slowest':>9s}")
     for name, r in results.items():
         print(f"{name:14s}{r['first']:8.1f}{r['median']:8.1f}{r['slowest']:9.1f}")

@@ -12,9 +12,8 @@ costs; the rows do not add up exactly, since the changes interact.
 
 import dataclasses
 import sys
-import tempfile
 
-from lenet_keras.files import child_main, run_python
+from lenet_keras.files import child_main, run_each_backend
 from lenet_keras.settings import BACKENDS
 
 VARIANTS = ("improved", "no augmentation", "no batch norm", "no dropout", "LeNet-5 widths",
@@ -66,13 +65,8 @@ def profile(name):
 
 
 def main():
-    """Measure each backend named on the command line (default: all three), each in a fresh Python
-    (`files.run_python`: this interpreter, the child's error if it fails); print the table."""
-    results = {}
-    for name in sys.argv[1:] or BACKENDS:
-        print(f"profiling the improved network on {name} ...", flush=True)
-        with tempfile.TemporaryDirectory() as folder:
-            results[name] = run_python([__file__, "--child", name], folder, what=f"The run on {name}")
+    """Measure each backend named on the command line (default: all three); print the table."""
+    results = run_each_backend(__file__, sys.argv[1:] or BACKENDS)
     print(f"{'ms per step, batch 128':24s}" + "".join(f"{name:>12s}" for name in results))
     for variant in VARIANTS:
         print(f"{variant:24s}" + "".join(f"{results[name][variant]:12.1f}" for name in results))

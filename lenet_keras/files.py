@@ -156,3 +156,14 @@ def child_main(work):
         report_user_error(error)
         sys.exit(USER_ERROR_EXIT)
     write_result(result)
+
+
+def run_each_backend(script, names):
+    """{backend: result} of `python script --child BACKEND` for each backend of `names`, each in a fresh
+    Python (a backend is chosen once per process); `script` leaves its result with `child_main`."""
+    results = {}
+    for name in names:
+        print(f"measuring {name} ...", flush=True)
+        with tempfile.TemporaryDirectory() as folder:
+            results[name] = run_python([str(script), "--child", name], folder, what=f"The run on {name}")
+    return results

@@ -76,3 +76,12 @@ def test_a_folder_swap_interrupted_between_its_moves_keeps_a_copy(tmp_path):
     assert (path / "saved_model.pb").read_text() == "the only copy" and sorted(os.listdir(tmp_path)) == [path.name]
     files.write_folder_atomically(path, lambda folder: open(os.path.join(folder, "saved_model.pb"), "w").write("new"))
     assert (path / "saved_model.pb").read_text() == "new" and sorted(os.listdir(tmp_path)) == [path.name]
+
+
+def test_run_each_backend_gives_each_childs_result(tmp_path, capsys):
+    script = tmp_path / "child.py"
+    script.write_text("import sys\nfrom lenet_keras.files import child_main\n"
+                      "child_main(lambda: {'asked': sys.argv[1:]})\n")
+    results = files.run_each_backend(script, ["jax", "torch"])
+    assert results == {"jax": {"asked": ["--child", "jax"]}, "torch": {"asked": ["--child", "torch"]}}
+    assert "measuring torch ..." in capsys.readouterr().out
