@@ -71,6 +71,40 @@ def test_notebooks_whose_asserts_time_things_run_alone(monkeypatch):
     assert timed == settings.TIMED | settings.TIMED_IN_FULL_RUNS
 
 
+class Cell:
+    """What nbval's collection hands the conftest for one cell: its notebook's path, its markers."""
+
+    def __init__(self, path, number):
+        self.path, self.number, self.markers = path, number, []
+
+    def add_marker(self, marker):
+        self.markers.append(marker)
+
+
+def test_under_two_workers_the_timed_notebooks_come_first(monkeypatch):
+    """Under -n 2 the timed notebooks are handed out first, each with its cells in order, and xdist
+    keeps that order (it would sort by cell count); a serial run keeps the course's order."""
+    settings = notebook_settings(monkeypatch)
+    names = [NOTEBOOKS / "02_lenet5.ipynb", NOTEBOOKS / "10_using_the_model_elsewhere.ipynb",
+             NOTEBOOKS / "solutions" / "09_more_devices_solutions.ipynb"]
+    collected = [Cell(path, number) for path in names for number in range(3)]
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    serial = list(collected)
+    settings.pytest_collection_modifyitems(None, serial)
+    assert serial == collected
+
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    items = list(collected)
+    settings.pytest_collection_modifyitems(None, items)
+    order = [(item.path.name, item.number) for item in items]
+    assert {name for name, _ in order[:6]} <= settings.TIMED and order[6:] == [("02_lenet5.ipynb", n) for n in range(3)]
+    assert [n for _, n in order[:6]] == [0, 1, 2, 0, 1, 2]
+
+    config = type("Config", (), {"option": type("Options", (), {"loadscopereorder": True})()})()
+    settings.pytest_configure(config)
+    assert config.option.loadscopereorder is False
+
+
 def held(path, kind):
     """Whether another holder's lock on `path` stops a lock of `kind` ("exclusive" or "shared") now."""
     import fcntl  # POSIX only, like the locks it probes
