@@ -180,11 +180,18 @@ def test_predict_prints_and_reports_each_file(tmp_path, capsys, mnist, trained):
 
 
 @pytest.mark.integration
-def test_training_killed_with_sigkill_resumes(tmp_path):
-    """Kill a real training run after its first checkpoint; the same command continues from there."""
+def test_training_killed_with_sigkill_resumes(tmp_path, capsys):
+    """Kill a real training run after its first checkpoint; the same command continues from there.
+    Only the killed run needs a process of its own; the rest runs `main`, the command, in this one."""
     def args(out):
         return ["train", "--epochs", "3", "--subset", "5000", "--batch-size", "64", "--checkpoint-dir",
                 str(out / "state"), "--output", str(out / "m.keras"), "--report", str(out / "r.json")]
+
+    def command(out, *extra):
+        """`python -m lenet_keras ARGS` as `main(ARGS)` here: its exit code, standard output and error."""
+        capsys.readouterr()
+        code = main([*args(out), *extra])
+        return (code, *capsys.readouterr())
 
     killed, whole = tmp_path / "killed", tmp_path / "whole"
     killed.mkdir()
@@ -200,23 +207,23 @@ def test_training_killed_with_sigkill_resumes(tmp_path):
     done = int(next((killed / "state").glob("epoch-*.weights.h5")).name[6:10])
     assert 1 <= done < 3 and not (killed / "m.keras").exists()
 
-    bent = run_cli(*args(killed), "--batch-size", "128")  # another schedule: refused, the state kept
-    assert bent.returncode == 1 and "--batch-size 64 -> 128" in bent.stderr and "Traceback" not in bent.stderr
+    code, _, err = command(killed, "--batch-size", "128")  # another schedule: refused, the state kept
+    assert code == 1 and "--batch-size 64 -> 128" in err and "Traceback" not in err
     assert int(next((killed / "state").glob("epoch-*.weights.h5")).name[6:10]) == done
 
-    resumed = run_cli(*args(killed))
-    assert resumed.returncode == 0, resumed.stderr
-    assert f"resuming from {killed / 'state'}: {done} of 3 epochs done" in resumed.stdout
+    code, out, err = command(killed)
+    assert code == 0, err
+    assert f"resuming from {killed / 'state'}: {done} of 3 epochs done" in out
     report = json.loads((killed / "r.json").read_text())
     assert report["initial_epoch"] == done and report["epochs_run"] == 3 - done
 
-    assert run_cli(*args(whole)).returncode == 0
+    assert command(whole)[0] == 0
     uninterrupted = json.loads((whole / "r.json").read_text())
     assert report["test_accuracy"] > 0.9
     assert abs(report["test_accuracy"] - uninterrupted["test_accuracy"]) < 0.02
 
-    again = run_cli(*args(killed))  # the same command once more: the run is finished, so say so
-    assert again.returncode == 0 and "holds a finished run (3 epochs): nothing left to train" in again.stdout
+    code, out, _ = command(killed)  # the same command once more: the run is finished, so say so
+    assert code == 0 and "holds a finished run (3 epochs): nothing left to train" in out
     rescored = json.loads((killed / "r.json").read_text())
     assert rescored["epochs_run"] == 0 and rescored["test_accuracy"] == report["test_accuracy"]
 
