@@ -1,6 +1,5 @@
 """The benchmark's plumbing on a small subset: the numbers it reports, the table, the reference."""
 
-import importlib.util
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ import pytest
 from lenet_keras import benchmark
 from lenet_keras.cli import main
 from lenet_keras.training import TrainConfig
+from scripts import load_module
 
 
 @pytest.fixture(scope="module")
@@ -113,17 +113,9 @@ def test_prediction_speed_counts_whole_batches_of_the_best_pass():
     assert len(calls) >= 3  # the warm-up, then at least one timed pass of 2 batches
 
 
-def benchmark_script(name):
-    """benchmarks/`name`.py, a script beside the package, as a module."""
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "benchmarks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_each_profiled_variant_takes_away_one_change():
     """benchmarks/profile_improved.py: every variant is the improved network less the change it names."""
-    profile = benchmark_script("profile_improved")
+    profile = load_module("benchmarks/profile_improved.py")
 
     def layers(model):
         return {type(layer).__name__ for layer in model.layers}
@@ -144,7 +136,7 @@ def test_each_profiled_variant_takes_away_one_change():
 def test_pad_latency_reads_each_digit(monkeypatch):
     """benchmarks/pad_latency.py on this backend, a few pen-ups: the pad answers each (its own assert)
     and the figures are ordered."""
-    pad_latency = benchmark_script("pad_latency")
+    pad_latency = load_module("benchmarks/pad_latency.py")
     monkeypatch.setattr(pad_latency, "READINGS", 3)
     result = pad_latency.latency(keras.backend.backend())
     assert 0 < result["median"] <= result["slowest"] and result["first"] > 0

@@ -1,7 +1,6 @@
 """The course's notebooks as files: every exercise has a worked solution, and every notebook starts
 the same way. (Running them is nbval's job: `python -m pytest --nbval notebooks`.)"""
 
-import importlib.util
 import json
 import os
 import re
@@ -11,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from scripts import load_module
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 CHAPTERS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
@@ -54,10 +55,7 @@ def notebook_settings(monkeypatch):
     """notebooks/conftest.py, the nbval settings, as a module (its LENET_QUICK undone after the test)."""
     monkeypatch.setenv("LENET_QUICK", os.environ.get("LENET_QUICK", ""))
     monkeypatch.delenv("LENET_QUICK")
-    spec = importlib.util.spec_from_file_location("notebook_settings", NOTEBOOKS / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("notebooks/conftest.py", "notebook_settings")
 
 
 def test_notebooks_whose_asserts_time_things_run_alone(monkeypatch):
