@@ -11,6 +11,7 @@ from . import commands
 from .errors import UserError
 from .settings import BACKENDS, DEVICES
 from .config import GOALS, recipe
+from .grading import CHECKS
 
 DESCRIPTION = """Train and evaluate LeNet-5 on MNIST with Keras 3, on TensorFlow, JAX or PyTorch.
 
@@ -23,6 +24,7 @@ examples:
   python -m lenet_keras --backend jax train --devices 2   # data parallel (see notebook 09)
   python -m lenet_keras export lenet5.keras --format onnx   # for onnxruntime, a browser (web/)
   python -m lenet_keras kernels                        # pick the backend in JupyterLab's kernel menu
+  python -m lenet_keras grade submissions/             # score notebooks with the exercises' checks
 """
 
 
@@ -158,6 +160,20 @@ def add_kernels(commands):
                        "else --user)")
 
 
+def add_grade(commands):
+    grade = commands.add_parser("grade", help="grade submitted notebooks with the exercises' checks",
+                                description="Run each submitted notebook from top to bottom (quick mode unless "
+                                "--full) and score every check of its chapter, one point each, with "
+                                "otter-grader; write a CSV row per notebook. See docs/grading.md.")
+    grade.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
+                       help="a folder of submitted .ipynb files, or the files")
+    grade.add_argument("--output", type=Path, default=Path("grades.csv"), help="the CSV file (default: grades.csv)")
+    grade.add_argument("--checks", type=Path, default=CHECKS,
+                       help="the folder of check files, e.g. a teacher's copy with hidden tests "
+                       "(default: the course's notebooks/checks)")
+    grade.add_argument("--full", action="store_true", help="run the notebooks in full, not in quick mode")
+
+
 def build_parser():
     """Return the argument parser for all commands."""
     parser = argparse.ArgumentParser(prog="python -m lenet_keras", description=DESCRIPTION,
@@ -175,6 +191,7 @@ def build_parser():
     add_model_readers(subparsers, common)
     add_measurements(subparsers, common)
     add_kernels(subparsers)
+    add_grade(subparsers)
     return parser
 
 

@@ -3,6 +3,7 @@ backend, call the package, print a few lines. One function per command; all logi
 modules they call."""
 
 import dataclasses
+import os
 import sys
 
 from . import backend, parallel
@@ -25,6 +26,32 @@ def kernels(args):
         print(f"no kernel for {NAMES[name]}: not installed here (pip install -e \".[{name}]\")")
     print("In JupyterLab: Kernel > Change Kernel..., then \"LeNet-5 (JAX)\" or another.")
     return {"kernels": folders}
+
+
+def grade(args):
+    """Grade submitted notebooks with the exercises' checks, write the CSV, print a line per notebook
+    (no backend here: each notebook runs in a kernel of its own, with KERAS_BACKEND or --backend)."""
+    from . import grading
+
+    notebooks = sorted(p for folder in args.submissions for p in
+                       (folder.glob("*.ipynb") if folder.is_dir() else [folder]))
+    missing = [str(p) for p in args.submissions if not p.exists()]
+    if missing or not notebooks:
+        raise UserError(f"No notebooks to grade in {', '.join(missing or map(str, args.submissions))}: pass "
+                        "folders of submitted .ipynb files, or the files.")
+    check_output_path(args.output, ".csv")
+    if not args.checks.is_dir():
+        raise UserError(f"The folder of checks {args.checks} does not exist: pass the course's notebooks/checks "
+                        "(or your copy of it) with --checks.")
+    if args.backend:
+        os.environ["KERAS_BACKEND"] = args.backend
+    scores = grading.grade_notebooks(notebooks, args.checks, quick=not args.full)
+    grading.write_scores(scores, args.output)
+    for notebook, points in scores.items():
+        print(f"{notebook.name}: {sum(points.values()):g} of {len(points)} "
+              f"({', '.join(f'{n} {p:g}' for n, p in points.items())})")
+    print(f"scores written to {args.output}")
+    return {str(notebook): points for notebook, points in scores.items()}
 
 
 def check_train(args):
@@ -139,6 +166,8 @@ def run(args):
     """Carry out the parsed command; return its results (JSON-ready), also written to --report."""
     if args.command == "kernels":  # Jupyter's business only: no backend, no Keras
         return kernels(args)
+    if args.command == "grade":  # the notebooks run in kernels of their own
+        return grade(args)
     check_output_path(args.report, ".json", "--report")
     CHECKS.get(args.command, lambda args: None)(args)
     devices = args.devices if args.command == "train" else 1

@@ -1,11 +1,13 @@
 """Names and switches the whole package shares; imports nothing of the package and no backend."""
 
 import os
+from pathlib import Path
 
 BACKENDS = ("tensorflow", "jax", "torch")
 DEVICES = ("auto", "cpu", "gpu")
 NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
 NUM_CLASSES = 10  # the ten digits
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"  # the course, in a checkout of it
 
 
 def chosen_backend(backend=None):

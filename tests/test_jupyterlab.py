@@ -68,7 +68,7 @@ def jupyter_lab(tmp_path):
     env = {**os.environ, "LENET_QUICK": "1", "JUPYTERLAB_SETTINGS_DIR": str(settings), "KERAS_BACKEND": other,
            "JUPYTER_PATH": str(prefix / "share" / "jupyter")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}"]
         + (["--allow-root"] if os.geteuid() == 0 else []),  # CI containers run as root
         env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "w"))
@@ -113,6 +113,7 @@ def run_on_this_backend(page, url, token, name):
 def test_notebook_runs_in_jupyterlab_on_the_kernel_picked(jupyter_lab):
     url, token, work = jupyter_lab
     shutil.copy(NOTEBOOK, work / NOTEBOOK.name)  # a copy: the committed notebook stays as it is
+    shutil.copytree(NOTEBOOK.parent / "checks", work / "checks")  # its exercises' checks, beside it as in notebooks/
     with chromium_page() as page:
         run_on_this_backend(page, url, token, NOTEBOOK.name)
         deadline = time.monotonic() + 600
@@ -125,6 +126,7 @@ def test_notebook_runs_in_jupyterlab_on_the_kernel_picked(jupyter_lab):
         page.screenshot(path=str(work / "jupyterlab.png"), full_page=True)
         print("screenshot:", work / "jupyterlab.png")
         figures = page.locator(".jp-RenderedImage img").count()
+        unanswered = page.locator(".jp-OutputArea-output", has_text="not answered yet").count()  # the checks, as shipped
         banner = page.locator(".jp-OutputArea-output", has_text="lenet-keras: backend").first.inner_text()
         page.keyboard.press("Control+s")
         page.get_by_text(re.compile("Saving completed")).wait_for(timeout=30_000)
@@ -133,6 +135,7 @@ def test_notebook_runs_in_jupyterlab_on_the_kernel_picked(jupyter_lab):
     assert errors == 0, "a cell shows an error"
     assert all(t.strip("[]: ").isdigit() for t in prompts), f"not every cell ran in time: {prompts}"
     assert figures >= 3, f"only {figures} figures rendered"
+    assert unanswered == 3, f"{unanswered} of the 3 exercises' checks say what to set"
     saved = json.loads((work / NOTEBOOK.name).read_text())  # what the browser saved after the run
     assert saved["metadata"]["kernelspec"]["name"] == f"lenet-keras-{BACKEND}"  # the choice is remembered
     cells = [c for c in saved["cells"] if c["cell_type"] == "code"]

@@ -9,11 +9,11 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "lenet_keras"
 # Bottom to top. A module may import its own layer's modules (without a circle) and lower layers'.
 LAYERS = [
-    {"errors", "settings", "files", "config"},  # leaves: import nothing of the package
+    {"errors", "settings", "files", "config", "checks"},  # leaves: import nothing of the package
     {"data", "layers", "models", "analysis", "digits", "samples", "plots"},  # NumPy and Keras building blocks
     {"backend", "parallel"},  # what differs per backend, and data parallel over them
     {"training"},
-    {"cli", "commands", "export", "benchmark", "ablation", "jupyter_kernels", "widgets", "__main__"},  # the apps
+    {"cli", "commands", "export", "benchmark", "ablation", "jupyter_kernels", "widgets", "grading", "__main__"},  # the apps
 ]
 LONGEST = 250
 

@@ -22,9 +22,12 @@ def cells(path):
 
 
 def exercises(path):
-    """The numbers of the exercises listed under the notebook's '## Exercises' heading."""
-    text = next(source for source, kind in cells(path) if kind == "markdown" and "## Exercises" in source)
-    return [int(n) for n in re.findall(r"^(\d+)\. ", text.split("## Exercises", 1)[1], flags=re.MULTILINE)]
+    """The numbers of the notebook's exercises: its '### Exercise N' headings (an exercise with its
+    answer and check cells), else the list under its '## Exercises' heading."""
+    markdown = [source for source, kind in cells(path) if kind == "markdown"]
+    headed = [int(n) for source in markdown for n in re.findall(r"^### Exercise (\d+)", source, flags=re.MULTILINE)]
+    text = next(source for source in markdown if "## Exercises" in source)
+    return headed or [int(n) for n in re.findall(r"^(\d+)\. ", text.split("## Exercises", 1)[1], flags=re.MULTILINE)]
 
 
 def test_there_are_eleven_chapters():

@@ -1,0 +1,22 @@
+"""Notebook 07, exercise 5: the ablation in another order."""
+from otter.test_files import test_case
+
+from lenet_keras import checks
+
+OK_FORMAT = False
+name = "ex07_5"
+points = 1
+CHANGES = ("+ batch normalization", "+ dropout", "+ augmentation")
+
+
+@test_case()
+def ablation_in_two_orders(gains_ablation_order, gains_augmentation_first):
+    for value, variable in ((gains_ablation_order, "gains_ablation_order"),
+                            (gains_augmentation_first, "gains_augmentation_first")):
+        gains = checks.answered(value, variable, "{change: the test accuracy it adds, in points} in that order")
+        assert isinstance(gains, dict) and set(gains) == set(CHANGES), (
+            f"`{variable}` should have the three changes {CHANGES} as keys")
+        for change in CHANGES:
+            checks.number(gains[change], f"{variable}[{change!r}]", "the points that change adds", -50, 50)
+    assert gains_ablation_order != gains_augmentation_first, (
+        "the two orders give exactly the same gains: did you train the second order's networks?")
