@@ -8,7 +8,6 @@ name = "ex00_3"
 points = 1
 
 
-@test_case()
 def kernel_env_wins(winning_backend, why_it_won):
     winner = checks.choice(winning_backend, "winning_backend", ("tensorflow", "jax", "torch"))
     why = checks.choice(why_it_won, "why_it_won", ("a", "b", "c"))
@@ -16,3 +15,9 @@ def kernel_env_wins(winning_backend, why_it_won):
                              "JupyterLab started with KERAS_BACKEND=torch")
     assert why == "a", ("that is not why: look at the `env` of the JAX kernel's kernel.json "
                         "(`jupyter kernelspec list` prints its folder)")
+
+
+@test_case()
+def answer(winning_backend, why_it_won):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    kernel_env_wins(winning_backend, why_it_won)

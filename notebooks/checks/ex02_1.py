@@ -8,7 +8,6 @@ name = "ex02_1"
 points = 1
 
 
-@test_case()
 def pooling_has_no_parameters(average_pool_params, max_pool_accuracy, average_pool_accuracy):
     count = checks.number(average_pool_params, "average_pool_params", "the parameter count of the average-pooling "
                           "model (model.count_params())")
@@ -16,3 +15,9 @@ def pooling_has_no_parameters(average_pool_params, max_pool_accuracy, average_po
     for value, variable in ((max_pool_accuracy, "max_pool_accuracy"), (average_pool_accuracy, "average_pool_accuracy")):
         accuracy = checks.accuracy(value, variable, "a test accuracy from your run")
         assert accuracy > 0.9, f"`{variable}` is {accuracy:.1%}: a LeNet-5 trained as in notebook 02 reaches over 90%"
+
+
+@test_case()
+def answer(average_pool_params, max_pool_accuracy, average_pool_accuracy):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    pooling_has_no_parameters(average_pool_params, max_pool_accuracy, average_pool_accuracy)

@@ -9,7 +9,6 @@ name = "ex02_3"
 points = 1
 
 
-@test_case()
 def convolution_is_the_dense_layer(conv_model, dense_model, x_test):
     model = checks.answered(conv_model, "conv_model", "your model with C5 as Conv2D(120, 5), the weights copied in")
     dense = checks.answered(dense_model, "dense_model", "the trained model whose weights you copied")
@@ -22,3 +21,9 @@ def convolution_is_the_dense_layer(conv_model, dense_model, x_test):
     gap = float(np.abs(np.asarray(model.predict_on_batch(images)) - np.asarray(dense.predict_on_batch(images))).max())
     assert gap < 1e-4, (f"the two models' probabilities differ by up to {gap:.2g} on 200 test images: copy every "
                         "layer's weights, and reshape C5's kernel in the order Flatten reads S4's maps")
+
+
+@test_case()
+def answer(conv_model, dense_model, x_test):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    convolution_is_the_dense_layer(conv_model, dense_model, x_test)

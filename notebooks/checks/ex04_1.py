@@ -13,7 +13,6 @@ def last_five(history):
     return sum(history["val_accuracy"][-5:]) / len(history["val_accuracy"][-5:])
 
 
-@test_case()
 def augmentation_gains_on_500_images(plain_history, augmented_history, augmentation_gain_points):
     for history, variable in ((plain_history, "plain_history"), (augmented_history, "augmented_history")):
         checks.answered(history, variable, "the history of your run (report[\"history\"])")
@@ -31,3 +30,9 @@ def augmentation_gains_on_500_images(plain_history, augmented_history, augmentat
                            "the gain in points of validation accuracy, averaged over the last five epochs")
     assert abs(stated - gain) < 0.05, (f"your histories give {gain:.2f} points over the last five epochs, not "
                                        f"{stated:g}: average the last five val_accuracy values of each run")
+
+
+@test_case()
+def answer(plain_history, augmented_history, augmentation_gain_points):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    augmentation_gains_on_500_images(plain_history, augmented_history, augmentation_gain_points)

@@ -17,7 +17,6 @@ def probabilities(value, variable="test_probabilities"):
     return probs
 
 
-@test_case()
 def refusals_and_accuracy_on_the_rest(test_probabilities, y_test, refused_count, answered_accuracy):
     probs = probabilities(test_probabilities)
     answered = probs.max(axis=1) >= 0.9
@@ -28,3 +27,9 @@ def refusals_and_accuracy_on_the_rest(test_probabilities, y_test, refused_count,
     expected = np.mean(probs.argmax(axis=1)[answered] == np.asarray(y_test)[answered])
     assert abs(accuracy - expected) < 1e-4, (f"on the images it answers your model is {expected:.2%} right, not "
                                              f"{accuracy:.2%}: count only those at 0.9 or above")
+
+
+@test_case()
+def answer(test_probabilities, y_test, refused_count, answered_accuracy):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    refusals_and_accuracy_on_the_rest(test_probabilities, y_test, refused_count, answered_accuracy)

@@ -9,7 +9,6 @@ name = "ex05_2"
 points = 1
 
 
-@test_case()
 def the_ten_most_confident_mistakes(test_probabilities, y_test, ten_most_confident):
     probs = np.asarray(checks.answered(test_probabilities, "test_probabilities", "your model's test probabilities"))
     chosen = checks.answered(ten_most_confident, "ten_most_confident", "the test indices of the ten mistakes")
@@ -22,3 +21,9 @@ def the_ten_most_confident_mistakes(test_probabilities, y_test, ten_most_confide
     confidence = probs[chosen].max(axis=1).min()
     assert confidence >= probs[expected].max(axis=1).min() - 1e-6, (
         f"a mistake made with {confidence:.1%} is not among your model's ten most confident ones")
+
+
+@test_case()
+def answer(test_probabilities, y_test, ten_most_confident):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    the_ten_most_confident_mistakes(test_probabilities, y_test, ten_most_confident)

@@ -9,7 +9,6 @@ name = "ex05_3"
 points = 1
 
 
-@test_case()
 def confusion_with_augmentation(confusion_plain, confusion_augmented, fewer_mistakes_augmented):
     totals = []
     for value, variable in ((confusion_plain, "confusion_plain"), (confusion_augmented, "confusion_augmented")):
@@ -23,3 +22,9 @@ def confusion_with_augmentation(confusion_plain, confusion_augmented, fewer_mist
                         "does the augmented model make fewer mistakes in all?")
     assert fewer == (totals[1] < totals[0]), (f"your matrices have {totals[0]} mistakes without augmentation and "
                                               f"{totals[1]} with it: `fewer_mistakes_augmented` says otherwise")
+
+
+@test_case()
+def answer(confusion_plain, confusion_augmented, fewer_mistakes_augmented):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    confusion_with_augmentation(confusion_plain, confusion_augmented, fewer_mistakes_augmented)

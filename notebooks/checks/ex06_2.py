@@ -10,7 +10,6 @@ points = 1
 BACKENDS, SEEDS = ("tensorflow", "jax", "torch"), (0, 1, 2)
 
 
-@test_case()
 def seeds_against_backends(accuracy_by_run, seed_spread, backend_spread, spreads_compare):
     runs = checks.answered(accuracy_by_run, "accuracy_by_run", "{(backend, seed): test accuracy} of your nine runs")
     keys = {(b, s) for b in BACKENDS for s in SEEDS}
@@ -29,3 +28,9 @@ def seeds_against_backends(accuracy_by_run, seed_spread, backend_spread, spreads
     ratio = table.std(axis=0, ddof=1).mean() / table.std(axis=1, ddof=1).mean()
     expected = "about the same" if 0.5 <= ratio <= 2 else "backends more" if ratio > 2 else "seeds more"
     assert verdict == expected, f"the backends' spread is {ratio:.2f} times the seeds' in your runs: that is {expected}"
+
+
+@test_case()
+def answer(accuracy_by_run, seed_spread, backend_spread, spreads_compare):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    seeds_against_backends(accuracy_by_run, seed_spread, backend_spread, spreads_compare)

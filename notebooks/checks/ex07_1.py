@@ -8,7 +8,6 @@ name = "ex07_1"
 points = 1
 
 
-@test_case()
 def paper_init_with_adam(lecun_train_accuracy, paper_train_accuracy, why_paper_method_copes):
     lecun = checks.accuracy(lecun_train_accuracy, "lecun_train_accuracy", "the last epoch's training accuracy, LeCun's init")
     paper = checks.accuracy(paper_train_accuracy, "paper_train_accuracy", "and with the paper's init")
@@ -17,3 +16,9 @@ def paper_init_with_adam(lecun_train_accuracy, paper_train_accuracy, why_paper_m
     why = checks.choice(why_paper_method_copes, "why_paper_method_copes", ("a", "b", "c"))
     assert why == "a", ("not that: how does the paper's method size each weight's step, and how does that step "
                         "depend on the scale of the activations?")
+
+
+@test_case()
+def answer(lecun_train_accuracy, paper_train_accuracy, why_paper_method_copes):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    paper_init_with_adam(lecun_train_accuracy, paper_train_accuracy, why_paper_method_copes)

@@ -8,7 +8,6 @@ name = "ex07_3"
 points = 1
 
 
-@test_case()
 def softmax_against_rbf(rbf_val_accuracy, softmax_val_accuracy, learns_faster):
     curves = []
     for value, variable in ((rbf_val_accuracy, "rbf_val_accuracy"), (softmax_val_accuracy, "softmax_val_accuracy")):
@@ -22,3 +21,9 @@ def softmax_against_rbf(rbf_val_accuracy, softmax_val_accuracy, learns_faster):
     expected = "softmax" if lead > 0 else "rbf"
     assert faster == expected, (f"epoch by epoch, the softmax output's validation accuracy is on average {lead * 100:+.1f} "
                                 "points from the RBF's in your runs")
+
+
+@test_case()
+def answer(rbf_val_accuracy, softmax_val_accuracy, learns_faster):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    softmax_against_rbf(rbf_val_accuracy, softmax_val_accuracy, learns_faster)

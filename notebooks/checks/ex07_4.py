@@ -8,7 +8,6 @@ name = "ex07_4"
 points = 1
 
 
-@test_case()
 def where_the_steps_lose(cosine_val_loss, paper_val_loss, steps_lose_ground):
     for value, variable in ((cosine_val_loss, "cosine_val_loss"), (paper_val_loss, "paper_val_loss")):
         curve = checks.answered(value, variable, "that run's validation loss after each epoch (history[\"val_loss\"])")
@@ -19,3 +18,9 @@ def where_the_steps_lose(cosine_val_loss, paper_val_loss, steps_lose_ground):
     expected = "early" if abs(early) >= abs(late) else "late"
     assert where == expected, (f"in your runs the steps trail by {early:+.3f} in validation loss after epoch 12, and "
                                f"the last eight epochs change that by {late:+.3f}")
+
+
+@test_case()
+def answer(cosine_val_loss, paper_val_loss, steps_lose_ground):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    where_the_steps_lose(cosine_val_loss, paper_val_loss, steps_lose_ground)

@@ -9,7 +9,6 @@ points = 1
 CHANGES = ("+ batch normalization", "+ dropout", "+ augmentation")
 
 
-@test_case()
 def ablation_in_two_orders(gains_ablation_order, gains_augmentation_first):
     for value, variable in ((gains_ablation_order, "gains_ablation_order"),
                             (gains_augmentation_first, "gains_augmentation_first")):
@@ -20,3 +19,9 @@ def ablation_in_two_orders(gains_ablation_order, gains_augmentation_first):
             checks.number(gains[change], f"{variable}[{change!r}]", "the points that change adds", -50, 50)
     assert gains_ablation_order != gains_augmentation_first, (
         "the two orders give exactly the same gains: did you train the second order's networks?")
+
+
+@test_case()
+def answer(gains_ablation_order, gains_augmentation_first):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    ablation_in_two_orders(gains_ablation_order, gains_augmentation_first)

@@ -8,7 +8,6 @@ name = "ex08_7"
 points = 1
 
 
-@test_case()
 def pen_width(pen_readings, thinnest_read_right):
     readings = checks.answered(pen_readings, "pen_readings", "{pen width: the digit LeNet read, or None}")
     assert isinstance(readings, dict) and len(readings) >= 5 and 20 in readings, (
@@ -17,3 +16,9 @@ def pen_width(pen_readings, thinnest_read_right):
     thinnest = checks.number(thinnest_read_right, "thinnest_read_right", "the thinnest pen read as a 7")
     expected = min(w for w, d in readings.items() if d == 7)
     assert thinnest == expected, f"in your readings the thinnest pen read as a 7 is {expected} pixels, not {thinnest:g}"
+
+
+@test_case()
+def answer(pen_readings, thinnest_read_right):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    pen_width(pen_readings, thinnest_read_right)

@@ -9,7 +9,6 @@ name = "ex09_2"
 points = 1
 
 
-@test_case()
 def weighted_slices_give_the_whole_gradient(weighted_gradient, whole_gradient, why_engines_do_not):
     weighted = np.asarray(checks.answered(weighted_gradient, "weighted_gradient",
                                           "the slices' gradients, each weighted by its number of images"))
@@ -21,3 +20,9 @@ def weighted_slices_give_the_whole_gradient(weighted_gradient, whole_gradient, w
         f"they differ by up to {gap:.2g}: weight each slice's gradient by its images (200/256 and 56/256)")
     why = checks.choice(why_engines_do_not, "why_engines_do_not", ("a", "b", "c"))
     assert why == "a", "not that: what do the devices run, and what does an all-reduce add up?"
+
+
+@test_case()
+def answer(weighted_gradient, whole_gradient, why_engines_do_not):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    weighted_slices_give_the_whole_gradient(weighted_gradient, whole_gradient, why_engines_do_not)

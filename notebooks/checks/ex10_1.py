@@ -8,7 +8,6 @@ name = "ex10_1"
 points = 1
 
 
-@test_case()
 def eight_bit_weights(plain_kb, quantized_kb, quantized_agreement, accuracy_change_points):
     plain = checks.number(plain_kb, "plain_kb", "the size of the plain .tflite file in KB", 1, 1e6)
     small = checks.number(quantized_kb, "quantized_kb", "the size of the quantized file in KB", 1, 1e6)
@@ -21,3 +20,9 @@ def eight_bit_weights(plain_kb, quantized_kb, quantized_agreement, accuracy_chan
                            "its test accuracy minus the plain file's, in points")
     assert abs(change) < 0.5, (f"{change:+.2f} points: 8-bit weights cost less than half a point; is the change in "
                                "points (98.86% - 98.88% is -0.02), and of the same model?")
+
+
+@test_case()
+def answer(plain_kb, quantized_kb, quantized_agreement, accuracy_change_points):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    eight_bit_weights(plain_kb, quantized_kb, quantized_agreement, accuracy_change_points)

@@ -8,7 +8,6 @@ name = "ex10_3"
 points = 1
 
 
-@test_case()
 def speed_by_batch(onnx_speed, enough_images_per_call):
     speed = checks.answered(onnx_speed, "onnx_speed", "{images per call: images per second} for 1, 10, 100, 1000")
     assert isinstance(speed, dict) and sorted(speed) == [1, 10, 100, 1000], (
@@ -19,3 +18,9 @@ def speed_by_batch(onnx_speed, enough_images_per_call):
     expected = min(b for b in speed if speed[b] >= 0.6 * max(speed.values()))
     assert enough == expected, (f"in your measurements {expected} images per call is the first to reach 60% of the "
                                 "best speed")
+
+
+@test_case()
+def answer(onnx_speed, enough_images_per_call):
+    """Otter prints the line of this function that failed: the call, not the check's expected values."""
+    speed_by_batch(onnx_speed, enough_images_per_call)
