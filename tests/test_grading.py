@@ -1,6 +1,6 @@
 """`python -m lenet_keras grade`: a teacher's folder of notebooks scored by the exercises' checks.
-The worked solutions get full marks, the notebook as shipped none, and a notebook with one wrong
-answer loses that exercise only; bad input ends in one sentence."""
+The worked solutions get full marks, a notebook with one wrong answer loses that exercise only, and
+the notebooks as shipped score nothing; bad input ends in one sentence."""
 
 import csv
 import json
@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 import pytest
+from otter.nbmeta_config import NBMetadataConfig
+from otter.test_files import create_test_file
 
 from lenet_keras import cli, settings
 
@@ -33,11 +35,10 @@ def answered(notebook, answers):
 
 @pytest.mark.integration
 @pytest.mark.skipif(settings.chosen_backend() != "jax", reason="grading is the same on every backend: runs under JAX")
-def test_grade_gives_solutions_full_marks_shipped_none_and_one_wrong_answer_one_less(tmp_path):
+def test_grade_gives_solutions_full_marks_and_one_wrong_answer_one_less(tmp_path):
     folder = tmp_path / "submitted"
     folder.mkdir()
     shutil.copy(SOLUTIONS, folder / "solutions.ipynb")
-    shutil.copy(COURSE, folder / "shipped.ipynb")
     (folder / "one_wrong.ipynb").write_text(json.dumps(answered(json.loads(COURSE.read_text()), ANSWERS)))
     done = subprocess.run([sys.executable, "-m", "lenet_keras", "grade", str(folder), "--output", "grades.csv"],
                           cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "LENET_QUICK": "1"})
@@ -45,9 +46,26 @@ def test_grade_gives_solutions_full_marks_shipped_none_and_one_wrong_answer_one_
     with open(tmp_path / "grades.csv", newline="") as f:
         rows = {row["notebook"]: row for row in csv.DictReader(f)}
     scores = {name: [float(rows[name][f"ex00_{k}"]) for k in (1, 2, 3)] for name in rows}
-    assert scores == {"solutions.ipynb": [1, 1, 1], "shipped.ipynb": [0, 0, 0], "one_wrong.ipynb": [1, 0, 1]}, rows
+    assert scores == {"solutions.ipynb": [1, 1, 1], "one_wrong.ipynb": [1, 0, 1]}, rows
     assert rows["one_wrong.ipynb"]["total"] == "2" and rows["one_wrong.ipynb"]["possible"] == "3"
     assert "one_wrong.ipynb: 2 of 3" in done.stdout
+
+
+@pytest.mark.parametrize("course", sorted(settings.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem[:2])
+def test_notebooks_as_shipped_score_nothing(course):
+    """Each check of a chapter, run on its notebook's answer cells as shipped (what grading sees of them:
+    the lessons' own variables answer nothing), fails: the notebook scores 0."""
+    env = {}
+    code = ["".join(c["source"]) for c in json.loads(course.read_text())["cells"] if c["cell_type"] == "code"]
+    for answer, check in zip(code, code[1:]):
+        if check.startswith("grader.check("):
+            exec(answer, env)  # the answer cell before each check: `name = ...  # what to put there`
+    checks = sorted((settings.NOTEBOOKS / "checks").glob(f"ex{course.name[:2]}_*.py"))
+    assert checks and env
+    for path in checks:
+        test = create_test_file(str(path), NBMetadataConfig())
+        test.run(env)
+        assert not test.passed_all and test.score == 0, path.name
 
 
 @pytest.mark.parametrize("args, says", [
