@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from lenet_keras import analysis, digits, plots
+from lenet_keras import analysis, digits, models, plots
 
 Y_TRUE = np.array([0, 0, 1, 1, 1, 2, 2, 2, 2, 3])
 Y_PRED = np.array([0, 1, 1, 1, 2, 2, 2, 1, 2, 3])
@@ -106,6 +106,31 @@ def test_figures_have_the_right_panels():
     assert [ax.get_title().split("\n")[0] for ax in fig.axes] == list(steps)
 
 
+
+def test_architecture_figure_follows_the_model():
+    labels = lambda fig: [t.get_text().split("\n") for t in fig.axes[0].texts if t.get_text()]
+    plain = labels(plots.plot_architecture(models.build_lenet5()))
+    assert [label[0] for label in plain] == ["input", "C1", "S2", "C3", "S4", "C5", "F6", "OUTPUT"]
+    assert plain[1] == ["C1", "28x28x6", "5x5 conv"] and plain[4] == ["S4", "5x5x16", "2x2 max"]
+    assert plain[5] == ["C5", "120", "dense"]
+    # layers that keep the shape (dropout, batch norm) are left out; average pooling is named
+    regularized = labels(plots.plot_architecture(models.build_lenet5(dropout=0.5, batch_norm=True, pooling="average")))
+    assert [label[0] for label in regularized] == [label[0] for label in plain] and regularized[2][2] == "2x2 avg"
+
+
+def test_filter_responses_figure_has_a_pair_of_panels_per_filter():
+    edge = np.array([[-1.0, 0.0, 1.0]] * 3)
+    fig = plots.plot_filter_responses(np.eye(28), [edge, edge.T], [np.eye(28), -np.eye(28)], ["v", "h"])
+    assert [ax.get_title() for ax in fig.axes] == ["the digit", "v: weights", "v: response", "h: weights", "h: response"]
+    assert fig.axes[1].images[0].get_clim() == (-1.0, 1.0)  # each panel centred on 0
+
+
+def test_runs_apart_one_panel_per_run_and_metric_with_the_first_in_each():
+    runs = {name: {"val_loss": [1.0, 0.5 + k], "val_accuracy": [0.5, 0.9 - k / 10]} for k, name in enumerate("abc")}
+    fig = plots.plot_runs_apart(runs)
+    assert len(fig.axes) == 6 and [ax.get_title() for ax in fig.axes[:3]] == ["a", "b", "c"]
+    assert [len(ax.lines) for ax in fig.axes] == [1, 2, 2, 1, 2, 2]  # the first run, grey, beside each other
+
 def test_plot_options_that_keep_several_runs_readable():
     history = {"loss": [2.3, 0.5, 0.1], "val_loss": [2.3, 0.6, 0.2], "accuracy": [0.1, 0.9, 0.97],
                "val_accuracy": [0.1, 0.9, 0.96]}
@@ -202,6 +227,7 @@ def test_calibration_and_occlusion_figures():
     probs, y_true = calibrated_toy(5000)
     fig = plots.plot_reliability({"a": probs, "b": analysis.with_temperature(probs, 2.0)}, y_true)
     assert len(fig.axes) == 2 and fig.axes[0].get_title().startswith("a: ECE")
+    assert all(ax.get_legend() is None for ax in fig.axes) and len(fig.legends) == 1  # one, under the bars
     maps = [[np.zeros((28, 28))] * 3, [np.ones((28, 28))] * 3]
     fig = plots.plot_occlusion(np.zeros((3, 28, 28)), maps, titles=["x"] * 3, row_labels=["p(true)", "p(guess)"])
     assert len(visible_axes(fig)) == 9

@@ -43,6 +43,31 @@ def plot_history(histories, metrics=("loss", "accuracy"), title=None, log_loss=F
     return fig
 
 
+
+def plot_runs_apart(histories, metrics=("val_loss", "val_accuracy"), log_loss=False):
+    """One small panel per run and metric (a row per metric, a column per run, shared axes), the first
+    run drawn in grey in every panel: curves that would tangle on one axis, each compared with the first."""
+    names = list(histories)
+    fig, axes = plt.subplots(len(metrics), len(names), figsize=(2.3 * len(names), 2.1 * len(metrics)),
+                             sharex=True, sharey="row", squeeze=False)
+    for row, metric in zip(axes, metrics):
+        for i, (ax, name) in enumerate(zip(row, names)):
+            epochs = np.arange(1, len(histories[name][metric]) + 1)
+            if i:
+                first = histories[names[0]][metric]
+                ax.plot(np.arange(1, len(first) + 1), first, color="0.6", lw=1, label=names[0])
+            ax.plot(epochs, histories[name][metric], color=f"C{i}", lw=1.5, label=name)
+            ax.set_title(name if metric == metrics[0] else "", fontsize=9)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.grid(alpha=0.3)
+            if "loss" in metric and log_loss:
+                ax.set_yscale("log")
+        row[0].set_ylabel(metric.replace("val_", "validation "), fontsize=9)
+    for ax in axes[-1]:
+        ax.set_xlabel("epoch", fontsize=9)
+    fig.tight_layout()
+    return fig
+
 def plot_bars(values, ylabel, title=None, fmt="{:.2%}", ylim=None, band=None, band_label=None):
     """A labelled bar chart of `values`, a dict mapping names to numbers. `band` (low, high) shades a
     range across the chart, such as the spread of one setting over seeds: bars inside it are noise."""

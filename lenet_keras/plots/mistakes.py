@@ -8,7 +8,7 @@ from .. import analysis
 from .images import grid
 
 
-def plot_confusion_matrix(matrix):
+def plot_confusion_matrix(matrix, title="Confusion matrix (mistakes coloured)"):
     """The confusion matrix as a heat map with counts; the diagonal (correct) is left uncoloured."""
     off = matrix.astype(float)
     np.fill_diagonal(off, np.nan)
@@ -18,7 +18,7 @@ def plot_confusion_matrix(matrix):
         ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
                 color="black" if i != j else "tab:green")
     ax.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit",
-           title="Confusion matrix (mistakes coloured)")
+           title=title)
     fig.colorbar(image, ax=ax, label="mistakes")
     fig.tight_layout()
     return fig
@@ -71,8 +71,9 @@ def plot_reliability(versions, y_true, bins=15):
         ece = analysis.expected_calibration_error(probs, y_true, bins)
         ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence (bin)", ylabel="share right",
                title=f"{name}: ECE {ece:.2%}")
-        ax.legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
+    # one legend under the panels, where it covers no bar
+    fig.legend(*axes.flat[0].get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
 

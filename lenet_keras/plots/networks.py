@@ -58,3 +58,66 @@ def plot_rbf_codes(codes, shape=(12, 7)):
         ax.set_title(str(digit), fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def _architecture_steps(model):
+    """(name, what it does, output shape) for each layer that changes the shape, the input first;
+    a layer that keeps its input's shape (rescaling, dropout, batch norm) or only flattens is left out."""
+    steps = [("input", "", tuple(model.inputs[0].shape[1:]))]
+    for layer in model.layers:
+        shape = tuple(layer.output.shape[1:])
+        if shape == steps[-1][2] or layer.__class__.__name__ == "Flatten":
+            continue
+        if hasattr(layer, "kernel_size"):
+            what = "{}x{} conv".format(*layer.kernel_size)
+        elif hasattr(layer, "pool_size"):
+            what = "{}x{} {}".format(*layer.pool_size, "max" if "Max" in layer.__class__.__name__ else "avg")
+        else:
+            what = "dense"
+        steps.append((layer.name, what, shape))
+    return steps
+
+
+def plot_architecture(model):
+    """A network drawn as LeNet's paper draws it: each layer's maps as a stack of squares, sized to
+    their side, and the dense layers as bars; under each, its name, what it does and its shape."""
+    steps = _architecture_steps(model)
+    fig, ax = plt.subplots(figsize=(1.3 * len(steps), 2.2))
+    for x, (name, what, shape) in enumerate(steps):
+        if len(shape) == 3:  # maps: one square per channel (8 at most drawn), offset like a deck of cards
+            side, drawn = 0.6 * shape[0] / steps[0][2][0], min(shape[-1], 8)
+            for k in reversed(range(drawn)):
+                shift = 0.035 * (k - (drawn - 1) / 2)
+                ax.add_patch(plt.Rectangle((x - side / 2 + shift, 0.8 - side / 2 + shift), side, side,
+                                           facecolor="#9ecae1", edgecolor="#08519c", lw=0.8))
+            label = "x".join(map(str, shape))
+        else:  # units: a bar whose height grows with their number
+            height = 0.2 + 0.45 * np.sqrt(shape[0] / 120)
+            ax.add_patch(plt.Rectangle((x - 0.06, 0.8 - height / 2), 0.12, height, facecolor="#fdd0a2",
+                                       edgecolor="#a63603", lw=0.8))
+            label = f"{shape[0]}"
+        ax.text(x, 0.38, f"{name}\n{label}" + (f"\n{what}" if what else ""), ha="center", va="top", fontsize=9)
+        if x:
+            ax.annotate("", xy=(x - 0.45, 0.8), xytext=(x - 0.55, 0.8), arrowprops={"arrowstyle": "->", "lw": 0.8})
+    ax.set(xlim=(-0.55, len(steps) - 0.45), ylim=(-0.15, 1.2), aspect="equal")
+    ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def plot_filter_responses(image, kernels, responses, names):
+    """One image, then for each hand-set filter its weights and what it computes on the image: the
+    filter (h, w) and its response (H, W) on one colour scale each, centred on 0 (red +, blue -)."""
+    fig, axes = plt.subplots(1, 1 + 2 * len(kernels), figsize=(2.0 * (1 + 2 * len(kernels)), 2.3))
+    axes[0].imshow(image, cmap="gray_r")
+    axes[0].set_title("the digit", fontsize=9)
+    for k, (kernel, response, name) in enumerate(zip(kernels, responses, names)):
+        for ax, values, title in ((axes[1 + 2 * k], kernel, f"{name}: weights"),
+                                  (axes[2 + 2 * k], response, f"{name}: response")):
+            limit = float(np.abs(values).max()) or 1.0
+            ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit)
+            ax.set_title(title, fontsize=9)
+    for ax in axes:
+        ax.set(xticks=[], yticks=[])
+    fig.tight_layout()
+    return fig
