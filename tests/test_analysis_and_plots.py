@@ -106,7 +106,6 @@ def test_figures_have_the_right_panels():
     assert [ax.get_title().split("\n")[0] for ax in fig.axes] == list(steps)
 
 
-
 def test_architecture_figure_follows_the_model():
     labels = lambda fig: [t.get_text().split("\n") for t in fig.axes[0].texts if t.get_text()]
     plain = labels(plots.plot_architecture(models.build_lenet5()))
@@ -116,13 +115,18 @@ def test_architecture_figure_follows_the_model():
     # layers that keep the shape (dropout, batch norm) are left out; average pooling is named
     regularized = labels(plots.plot_architecture(models.build_lenet5(dropout=0.5, batch_norm=True, pooling="average")))
     assert [label[0] for label in regularized] == [label[0] for label in plain] and regularized[2][2] == "2x2 avg"
+    same_width = labels(plots.plot_architecture(models.build_lenet5(widths=(6, 16, 84, 84))))
+    assert [label[0] for label in same_width][-3:] == ["C5", "F6", "OUTPUT"]  # F6 keeps C5's width, still drawn
+    assert labels(plots.plot_architecture(models.build_lenet5("functional"))) == plain  # its InputLayer is not drawn
+    classic = labels(plots.plot_architecture(models.build_classic_lenet5()))
+    assert classic[1] == ["pad", "32x32x1", "ZeroPadding2D"] and classic[4] == ["C3", "10x10x16", "5x5 conv"] and classic[-1][0] == "OUTPUT"
 
 
 def test_filter_responses_figure_has_a_pair_of_panels_per_filter():
-    edge = np.array([[-1.0, 0.0, 1.0]] * 3)
+    edge = np.array([[-2.0, 0.0, 2.0]] * 3)
     fig = plots.plot_filter_responses(np.eye(28), [edge, edge.T], [np.eye(28), -np.eye(28)], ["v", "h"])
     assert [ax.get_title() for ax in fig.axes] == ["the digit", "v: weights", "v: response", "h: weights", "h: response"]
-    assert fig.axes[1].images[0].get_clim() == (-1.0, 1.0)  # each panel centred on 0
+    assert fig.axes[1].images[0].get_clim() == (-2.0, 2.0) and fig.axes[2].images[0].get_clim() == (-1.0, 1.0)  # each its own, centred on 0
 
 
 def test_runs_apart_one_panel_per_run_and_metric_with_the_first_in_each():
@@ -130,6 +134,8 @@ def test_runs_apart_one_panel_per_run_and_metric_with_the_first_in_each():
     fig = plots.plot_runs_apart(runs)
     assert len(fig.axes) == 6 and [ax.get_title() for ax in fig.axes[:3]] == ["a", "b", "c"]
     assert [len(ax.lines) for ax in fig.axes] == [1, 2, 2, 1, 2, 2]  # the first run, grey, beside each other
+    assert fig.axes[1].get_legend() is not None  # it says which run the grey one is
+
 
 def test_plot_options_that_keep_several_runs_readable():
     history = {"loss": [2.3, 0.5, 0.1], "val_loss": [2.3, 0.6, 0.2], "accuracy": [0.1, 0.9, 0.97],

@@ -4,7 +4,7 @@ parallelism. Each returns a matplotlib Figure."""
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from .. import analysis
 
@@ -43,7 +43,6 @@ def plot_history(histories, metrics=("loss", "accuracy"), title=None, log_loss=F
     return fig
 
 
-
 def plot_runs_apart(histories, metrics=("val_loss", "val_accuracy"), log_loss=False):
     """One small panel per run and metric (a row per metric, a column per run, shared axes), the first
     run drawn in grey in every panel: curves that would tangle on one axis, each compared with the first."""
@@ -62,11 +61,17 @@ def plot_runs_apart(histories, metrics=("val_loss", "val_accuracy"), log_loss=Fa
             ax.grid(alpha=0.3)
             if "loss" in metric and log_loss:
                 ax.set_yscale("log")
+                ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))  # 0.05, 0.1, 0.2, ...
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))  # 0.1, not 10^-1
+                ax.yaxis.set_minor_formatter(NullFormatter())
         row[0].set_ylabel(metric.replace("val_", "validation "), fontsize=9)
+    if len(names) > 1:
+        axes[0][1].legend(fontsize=7)  # grey is the first run
     for ax in axes[-1]:
         ax.set_xlabel("epoch", fontsize=9)
     fig.tight_layout()
     return fig
+
 
 def plot_bars(values, ylabel, title=None, fmt="{:.2%}", ylim=None, band=None, band_label=None):
     """A labelled bar chart of `values`, a dict mapping names to numbers. `band` (low, high) shades a

@@ -9,7 +9,7 @@ from .images import grid
 
 
 def plot_confusion_matrix(matrix, title="Confusion matrix (mistakes coloured)"):
-    """The confusion matrix as a heat map with counts; the diagonal (correct) is left uncoloured."""
+    """The confusion matrix as a heat map with counts, under `title`; the diagonal (correct) is left uncoloured."""
     off = matrix.astype(float)
     np.fill_diagonal(off, np.nan)
     fig, ax = plt.subplots(figsize=(6, 5.2))

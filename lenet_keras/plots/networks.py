@@ -3,6 +3,7 @@ returns a matplotlib Figure."""
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Rectangle
 
 from .images import grid
 
@@ -61,19 +62,25 @@ def plot_rbf_codes(codes, shape=(12, 7)):
 
 
 def _architecture_steps(model):
-    """(name, what it does, output shape) for each layer that changes the shape, the input first;
-    a layer that keeps its input's shape (rescaling, dropout, batch norm) or only flattens is left out."""
+    """(name, what it does, output shape) for the input, each convolution, pooling and dense layer, and
+    any other layer that changes the shape (padding); layers that keep it (rescaling, dropout, batch
+    norm, augmentation) and Flatten are left out."""
     steps = [("input", "", tuple(model.inputs[0].shape[1:]))]
     for layer in model.layers:
-        shape = tuple(layer.output.shape[1:])
-        if shape == steps[-1][2] or layer.__class__.__name__ == "Flatten":
+        shape, kind = tuple(layer.output.shape[1:]), layer.__class__.__name__
+        if kind in ("InputLayer", "Flatten"):  # a functional model lists its input as a layer
             continue
         if hasattr(layer, "kernel_size"):
-            what = "{}x{} conv".format(*layer.kernel_size)
+            size = layer.kernel_size if isinstance(layer.kernel_size, tuple) else (layer.kernel_size,) * 2
+            what = "{}x{} conv".format(*size)
         elif hasattr(layer, "pool_size"):
-            what = "{}x{} {}".format(*layer.pool_size, "max" if "Max" in layer.__class__.__name__ else "avg")
-        else:
+            what = "{}x{} {}".format(*layer.pool_size, "max" if "Max" in kind else "avg")
+        elif hasattr(layer, "units"):
             what = "dense"
+        elif shape != tuple(layer.input.shape[1:]):
+            what = kind
+        else:
+            continue
         steps.append((layer.name, what, shape))
     return steps
 
@@ -88,12 +95,12 @@ def plot_architecture(model):
             side, drawn = 0.6 * shape[0] / steps[0][2][0], min(shape[-1], 8)
             for k in reversed(range(drawn)):
                 shift = 0.035 * (k - (drawn - 1) / 2)
-                ax.add_patch(plt.Rectangle((x - side / 2 + shift, 0.8 - side / 2 + shift), side, side,
+                ax.add_patch(Rectangle((x - side / 2 + shift, 0.8 - side / 2 + shift), side, side,
                                            facecolor="#9ecae1", edgecolor="#08519c", lw=0.8))
             label = "x".join(map(str, shape))
         else:  # units: a bar whose height grows with their number
             height = 0.2 + 0.45 * np.sqrt(shape[0] / 120)
-            ax.add_patch(plt.Rectangle((x - 0.06, 0.8 - height / 2), 0.12, height, facecolor="#fdd0a2",
+            ax.add_patch(Rectangle((x - 0.06, 0.8 - height / 2), 0.12, height, facecolor="#fdd0a2",
                                        edgecolor="#a63603", lw=0.8))
             label = f"{shape[0]}"
         ax.text(x, 0.38, f"{name}\n{label}" + (f"\n{what}" if what else ""), ha="center", va="top", fontsize=9)
@@ -108,7 +115,8 @@ def plot_architecture(model):
 def plot_filter_responses(image, kernels, responses, names):
     """One image, then for each hand-set filter its weights and what it computes on the image: the
     filter (h, w) and its response (H, W) on one colour scale each, centred on 0 (red +, blue -)."""
-    fig, axes = plt.subplots(1, 1 + 2 * len(kernels), figsize=(2.0 * (1 + 2 * len(kernels)), 2.3))
+    fig, axes = plt.subplots(1, 1 + 2 * len(kernels), figsize=(2.0 * (1 + 2 * len(kernels)), 2.3), squeeze=False)
+    axes = axes[0]
     axes[0].imshow(image, cmap="gray_r")
     axes[0].set_title("the digit", fontsize=9)
     for k, (kernel, response, name) in enumerate(zip(kernels, responses, names)):
