@@ -96,12 +96,12 @@ def plot_architecture(model):
             for k in reversed(range(drawn)):
                 shift = 0.035 * (k - (drawn - 1) / 2)
                 ax.add_patch(Rectangle((x - side / 2 + shift, 0.8 - side / 2 + shift), side, side,
-                                           facecolor="#9ecae1", edgecolor="#08519c", lw=0.8))
+                                       facecolor="#9ecae1", edgecolor="#08519c", lw=0.8))
             label = "x".join(map(str, shape))
         else:  # units: a bar whose height grows with their number
             height = 0.2 + 0.45 * np.sqrt(shape[0] / 120)
             ax.add_patch(Rectangle((x - 0.06, 0.8 - height / 2), 0.12, height, facecolor="#fdd0a2",
-                                       edgecolor="#a63603", lw=0.8))
+                                   edgecolor="#a63603", lw=0.8))
             label = f"{shape[0]}"
         ax.text(x, 0.38, f"{name}\n{label}" + (f"\n{what}" if what else ""), ha="center", va="top", fontsize=9)
         if x:
