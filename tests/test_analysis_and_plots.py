@@ -83,6 +83,8 @@ def test_figures_have_the_right_panels():
     assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 4  # train and validation for each run
     assert len(plots.plot_history(history, metrics=("loss",)).axes[0].lines) == 2
     assert len(plots.plot_confusion_matrix(analysis.confusion_matrix(Y_TRUE, Y_PRED)).axes) == 2  # + colorbar
+    shared = plots.plot_confusion_matrix(analysis.confusion_matrix(Y_TRUE, Y_PRED), vmax=50).axes[0].images[0]
+    assert shared.get_clim() == (0, 50)  # one colour scale for matrices compared side by side
     assert len(visible_axes(plots.plot_misclassified(np.zeros((10, 28, 28)), Y_TRUE, probs, [1, 4, 7]))) == 3
     assert len(plots.plot_confidence(probs, Y_TRUE).axes) == 1
     assert len(visible_axes(plots.plot_filters(rng.normal(size=(5, 5, 1, 6)), ncols=6))) == 6

@@ -8,12 +8,13 @@ from .. import analysis
 from .images import grid
 
 
-def plot_confusion_matrix(matrix, title="Confusion matrix (mistakes coloured)"):
-    """The confusion matrix as a heat map with counts, under `title`; the diagonal (correct) is left uncoloured."""
+def plot_confusion_matrix(matrix, title="Confusion matrix (mistakes coloured)", vmax=None):
+    """The confusion matrix as a heat map with counts, under `title`; the diagonal (correct) is left uncoloured.
+    `vmax`, the count at the darkest red, puts several matrices on one colour scale (default: this one's largest)."""
     off = matrix.astype(float)
     np.fill_diagonal(off, np.nan)
     fig, ax = plt.subplots(figsize=(6, 5.2))
-    image = ax.imshow(off, cmap="Reds")
+    image = ax.imshow(off, cmap="Reds", vmin=0, vmax=vmax)
     for (i, j), count in np.ndenumerate(matrix):
         ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
                 color="black" if i != j else "tab:green")
