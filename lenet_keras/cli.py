@@ -21,7 +21,7 @@ examples:
   python -m lenet_keras evaluate lenet5.keras
   python -m lenet_keras predict lenet5.keras my_digit.png
   python -m lenet_keras train --model improved --output improved.keras
-  python -m lenet_keras --backend jax train --devices 2   # data parallel (see notebook 09)
+  python -m lenet_keras --backend jax train --devices 2   # data parallel (see notebook 11)
   python -m lenet_keras export lenet5.keras --format onnx   # for onnxruntime, a browser (web/)
   python -m lenet_keras kernels                        # pick the backend in JupyterLab's kernel menu
   python -m lenet_keras grade submissions/             # score notebooks with the exercises' checks

@@ -15,7 +15,7 @@ os.environ.setdefault("LENET_QUICK", "1")
 
 # These notebooks start one process per backend themselves, so running them under each backend
 # repeats identical work: they run once, under TensorFlow (the default backend).
-RUN_ONCE = {"06_backends_compared.ipynb", "06_backends_compared_solutions.ipynb"}
+RUN_ONCE = {"08_backends_compared.ipynb", "08_backends_compared_solutions.ipynb"}
 # The worked solutions add 8 to 13 minutes per backend, and CI has to stay under 45 minutes: they run
 # under one backend, PyTorch, where they take less than on TensorFlow (2 cores, 2026-12-05: 7.8 min
 # against 12.9; JAX's course notebooks take longer than PyTorch's too),
@@ -23,11 +23,11 @@ RUN_ONCE = {"06_backends_compared.ipynb", "06_backends_compared_solutions.ipynb"
 SOLUTIONS_BACKEND = "torch"
 SOLUTIONS_ONCE = os.environ.get("LENET_SOLUTIONS_EVERY_BACKEND") != "1"
 # Notebooks whose asserts rest on measured speed (devices, batch sizes, runtimes, compile times);
-# 03 and 07's solutions check theirs in full runs only. Under pytest-xdist (-n 2) each of these runs
+# 04 and 09's solutions check theirs in full runs only. Under pytest-xdist (-n 2) each of these runs
 # alone, on all the cores, while the others run side by side, each kernel on its worker's share.
-TIMED = {"06_backends_compared_solutions.ipynb", "09_more_devices_solutions.ipynb",
-         "10_using_the_model_elsewhere.ipynb", "10_using_the_model_elsewhere_solutions.ipynb"}
-TIMED_IN_FULL_RUNS = {"03_training.ipynb", "07_from_1998_to_today_solutions.ipynb"}
+TIMED = {"08_backends_compared_solutions.ipynb", "11_more_devices_solutions.ipynb",
+         "12_using_the_model_elsewhere.ipynb", "12_using_the_model_elsewhere_solutions.ipynb"}
+TIMED_IN_FULL_RUNS = {"04_optimizers_and_batch_size.ipynb", "09_from_1998_to_today_solutions.ipynb"}
 if os.environ.get("LENET_QUICK") == "0":
     TIMED |= TIMED_IN_FULL_RUNS
 # Where a kernel cannot be pinned to cores (not Linux), the thread counts PyTorch and TensorFlow

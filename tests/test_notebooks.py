@@ -30,8 +30,8 @@ def exercises(path):
     return headed or [int(n) for n in re.findall(r"^(\d+)\. ", text.split("## Exercises", 1)[1], flags=re.MULTILINE)]
 
 
-def test_there_are_eleven_chapters():
-    assert [p.name[:2] for p in CHAPTERS] == [f"{i:02d}" for i in range(11)]
+def test_there_are_thirteen_chapters():
+    assert [p.name[:2] for p in CHAPTERS] == [f"{i:02d}" for i in range(13)]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
@@ -148,8 +148,8 @@ def test_under_two_workers_the_timed_notebooks_come_first(monkeypatch):
     """Under -n 2 the timed notebooks are handed out first, each with its cells in order, and xdist
     keeps that order (it would sort by cell count); a serial run keeps the course's order."""
     settings = notebook_settings(monkeypatch)
-    names = [NOTEBOOKS / "02_lenet5.ipynb", NOTEBOOKS / "10_using_the_model_elsewhere.ipynb",
-             NOTEBOOKS / "solutions" / "09_more_devices_solutions.ipynb"]
+    names = [NOTEBOOKS / "02_lenet5.ipynb", NOTEBOOKS / "12_using_the_model_elsewhere.ipynb",
+             NOTEBOOKS / "solutions" / "11_more_devices_solutions.ipynb"]
     collected = [Cell(path, number) for path in names for number in range(3)]
     monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     serial = list(collected)
@@ -210,13 +210,13 @@ def test_a_timed_notebook_waits_for_the_others_and_then_runs_alone(monkeypatch, 
     assert pinned == [(0, set(first.share))]
     assert held(room, "exclusive") and not held(room, "shared") and not held(door, "exclusive")
 
-    timed = start(second, NOTEBOOKS / "solutions" / "09_more_devices_solutions.ipynb")
+    timed = start(second, NOTEBOOKS / "solutions" / "11_more_devices_solutions.ipynb")
     deadline = time.monotonic() + 10
     while not held(door, "exclusive"):  # the timed notebook holds the door while it waits
         assert not timed.is_set(), "the timed notebook started beside another one"
         assert time.monotonic() < deadline, "the timed notebook never took the door"
         time.sleep(0.01)
-    late = start(third, NOTEBOOKS / "04_learning_curves.ipynb")
+    late = start(third, NOTEBOOKS / "05_learning_curves.ipynb")
     assert not timed.wait(0.2) and not late.is_set()
 
     first.leave()

@@ -1,5 +1,4 @@
-"""Notebook 05, exercise 3: confusion matrices with and without augmentation."""
-import numpy as np
+"""Notebook 05, exercise 3: early stopping on val_loss or on val_accuracy."""
 from otter.test_files import test_case
 
 from lenet_keras import checks
@@ -9,22 +8,17 @@ name = "ex05_3"
 points = 1
 
 
-def confusion_with_augmentation(confusion_plain, confusion_augmented, fewer_mistakes_augmented):
-    totals = []
-    for value, variable in ((confusion_plain, "confusion_plain"), (confusion_augmented, "confusion_augmented")):
-        matrix = np.asarray(checks.answered(value, variable, "a 10x10 confusion matrix (analysis.confusion_matrix)"))
-        assert matrix.shape == (10, 10) and matrix.sum() == 10000, (
-            f"`{variable}` should be the 10x10 confusion matrix of the 10,000 test images (shape {matrix.shape}, "
-            f"total {matrix.sum()})")
-        assert np.trace(matrix) > 5000, f"`{variable}` has only {np.trace(matrix)} right answers: is it a trained model's?"
-        totals.append(matrix.sum() - np.trace(matrix))
-    fewer = checks.flag(fewer_mistakes_augmented, "fewer_mistakes_augmented",
-                        "does the augmented model make fewer mistakes in all?")
-    assert fewer == (totals[1] < totals[0]), (f"your matrices have {totals[0]} mistakes without augmentation and "
-                                              f"{totals[1]} with it: `fewer_mistakes_augmented` says otherwise")
+def why_watch_the_loss(epochs_run_by_loss, epochs_run_by_accuracy, why_val_loss):
+    for value, variable in ((epochs_run_by_loss, "epochs_run_by_loss"), (epochs_run_by_accuracy, "epochs_run_by_accuracy")):
+        epochs = checks.number(value, variable, "how many epochs that run trained before it stopped (report[\"epochs_run\"])",
+                               1, 1000)
+        assert epochs == int(epochs), f"`{variable}` is {epochs:g}: a number of epochs is whole"
+    why = checks.choice(why_val_loss, "why_val_loss", ("a", "b", "c"))
+    assert why == "a", ("not that: compare how the two quantities move from epoch to epoch in your runs, and what the "
+                        "loss sees that the accuracy does not")
 
 
 @test_case()
-def answer(confusion_plain, confusion_augmented, fewer_mistakes_augmented):
+def answer(epochs_run_by_loss, epochs_run_by_accuracy, why_val_loss):
     """Otter prints the line of this function that failed: the call, not the check's expected values."""
-    confusion_with_augmentation(confusion_plain, confusion_augmented, fewer_mistakes_augmented)
+    why_watch_the_loss(epochs_run_by_loss, epochs_run_by_accuracy, why_val_loss)

@@ -1,4 +1,5 @@
-"""Notebook 06, exercise 1: the notebook in another kernel than the one that saved its outputs."""
+"""Notebook 06, exercise 1: the ten most confident mistakes (the judging by eye is the student's own)."""
+import numpy as np
 from otter.test_files import test_case
 
 from lenet_keras import checks
@@ -8,16 +9,21 @@ name = "ex06_1"
 points = 1
 
 
-def training_runs_keep_their_backend(training_runs_change, why_they_do_not):
-    change = checks.flag(training_runs_change, "training_runs_change",
-                         "do the three training runs change when the notebook runs in the TensorFlow kernel?")
-    assert not change, ("they do not: run the notebook in both kernels and compare the training runs' printouts "
-                        "(test loss to the last digit)")
-    why = checks.choice(why_they_do_not, "why_they_do_not", ("a", "b", "c"))
-    assert why == "a", "not that: how is each training run started, and what does --backend do there?"
+def the_ten_most_confident_mistakes(test_probabilities, y_test, ten_most_confident):
+    probs = np.asarray(checks.answered(test_probabilities, "test_probabilities", "your model's test probabilities"))
+    chosen = checks.answered(ten_most_confident, "ten_most_confident", "the test indices of the ten mistakes")
+    chosen = [int(i) for i in np.asarray(chosen).ravel()]
+    wrong = np.flatnonzero(probs.argmax(axis=1) != np.asarray(y_test))
+    expected = wrong[np.argsort(-probs[wrong].max(axis=1), kind="stable")][:10]
+    assert len(chosen) == 10 and all(i in wrong for i in chosen), (
+        "`ten_most_confident` should be ten indices of test images your model gets wrong "
+        "(analysis.misclassified(y_test, probs) lists them, the most confident first)")
+    confidence = probs[chosen].max(axis=1).min()
+    assert confidence >= probs[expected].max(axis=1).min() - 1e-6, (
+        f"a mistake made with {confidence:.1%} is not among your model's ten most confident ones")
 
 
 @test_case()
-def answer(training_runs_change, why_they_do_not):
+def answer(test_probabilities, y_test, ten_most_confident):
     """Otter prints the line of this function that failed: the call, not the check's expected values."""
-    training_runs_keep_their_backend(training_runs_change, why_they_do_not)
+    the_ten_most_confident_mistakes(test_probabilities, y_test, ten_most_confident)

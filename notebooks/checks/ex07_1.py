@@ -1,4 +1,5 @@
-"""Notebook 07, exercise 1: the paper's initialization with Adam."""
+"""Notebook 07, exercise 1: refusing to answer below 0.9 confidence."""
+import numpy as np
 from otter.test_files import test_case
 
 from lenet_keras import checks
@@ -8,17 +9,27 @@ name = "ex07_1"
 points = 1
 
 
-def paper_init_with_adam(lecun_train_accuracy, paper_train_accuracy, why_paper_method_copes):
-    lecun = checks.accuracy(lecun_train_accuracy, "lecun_train_accuracy", "the last epoch's training accuracy, LeCun's init")
-    paper = checks.accuracy(paper_train_accuracy, "paper_train_accuracy", "and with the paper's init")
-    assert paper < lecun, (f"in your runs the paper's init ends at {paper:.2%} on the training set, LeCun's at {lecun:.2%}: "
-                           "with Adam the paper's should learn more slowly; check which model got init=\"paper\"")
-    why = checks.choice(why_paper_method_copes, "why_paper_method_copes", ("a", "b", "c"))
-    assert why == "a", ("not that: how does the paper's method size each weight's step, and how does that step "
-                        "depend on the scale of the activations?")
+def probabilities(value, variable="test_probabilities"):
+    """The student's (10000, 10) array of test probabilities."""
+    probs = np.asarray(checks.answered(value, variable, "your model's probabilities on the 10,000 test images, "
+                                       "model.predict(...)"))
+    assert probs.shape == (10000, 10), f"`{variable}` has shape {probs.shape}, not (10000, 10)"
+    return probs
+
+
+def refusals_and_accuracy_on_the_rest(test_probabilities, y_test, refused_count, answered_accuracy):
+    probs = probabilities(test_probabilities)
+    answered = probs.max(axis=1) >= 0.9
+    refused = checks.number(refused_count, "refused_count", "how many test images the model refuses below 0.9")
+    assert refused == np.sum(~answered), (f"your probabilities have {np.sum(~answered)} test images whose top "
+                                          f"probability is below 0.9, not {refused:g}")
+    accuracy = checks.accuracy(answered_accuracy, "answered_accuracy", "the accuracy on the images it answers")
+    expected = np.mean(probs.argmax(axis=1)[answered] == np.asarray(y_test)[answered])
+    assert abs(accuracy - expected) < 1e-4, (f"on the images it answers your model is {expected:.2%} right, not "
+                                             f"{accuracy:.2%}: count only those at 0.9 or above")
 
 
 @test_case()
-def answer(lecun_train_accuracy, paper_train_accuracy, why_paper_method_copes):
+def answer(test_probabilities, y_test, refused_count, answered_accuracy):
     """Otter prints the line of this function that failed: the call, not the check's expected values."""
-    paper_init_with_adam(lecun_train_accuracy, paper_train_accuracy, why_paper_method_copes)
+    refusals_and_accuracy_on_the_rest(test_probabilities, y_test, refused_count, answered_accuracy)

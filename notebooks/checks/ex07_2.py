@@ -1,4 +1,5 @@
-"""Notebook 07, exercise 2: C3 with full connections instead of the connection table."""
+"""Notebook 07, exercise 2: refusing below 0.9 with temperature-scaled probabilities."""
+import numpy as np
 from otter.test_files import test_case
 
 from lenet_keras import checks
@@ -8,16 +9,23 @@ name = "ex07_2"
 points = 1
 
 
-def full_c3_parameters(full_c3_params, added_params, full_c3_accuracy):
-    full = checks.number(full_c3_params, "full_c3_params", "the trainable parameters of the fully connected C3")
-    assert full == 2416, (f"{full:,.0f} is not a fully connected C3's count: 16 maps, each a 5x5 filter on each of "
-                          "the 6 input maps, plus a bias")
-    added = checks.number(added_params, "added_params", "how many parameters full connections add to C3")
-    assert added == 900, f"{added:,.0f}: compare with the connection table's C3 (models.count_trainable)"
-    checks.accuracy(full_c3_accuracy, "full_c3_accuracy", "the test accuracy of your run with the full C3")
+def refusals_after_temperature_scaling(test_probabilities, scaled_probabilities, y_test, refused_scaled,
+                                       mistakes_left_scaled):
+    probs = np.asarray(checks.answered(test_probabilities, "test_probabilities", "your model's test probabilities"))
+    scaled = np.asarray(checks.answered(scaled_probabilities, "scaled_probabilities",
+                                        "analysis.with_temperature(test_probabilities, temperature)"))
+    assert scaled.shape == probs.shape and (scaled.argmax(axis=1) == probs.argmax(axis=1)).all(), (
+        "`scaled_probabilities` should rank the digits as `test_probabilities` do: a temperature changes how sure, "
+        "not which digit")
+    answered = scaled.max(axis=1) >= 0.9
+    refused = checks.number(refused_scaled, "refused_scaled", "how many images the scaled probabilities refuse")
+    assert refused == np.sum(~answered), f"your scaled probabilities refuse {np.sum(~answered)}, not {refused:g}"
+    left = checks.number(mistakes_left_scaled, "mistakes_left_scaled", "the mistakes among the answered images")
+    expected = np.sum(answered & (scaled.argmax(axis=1) != np.asarray(y_test)))
+    assert left == expected, f"your scaled probabilities leave {expected} mistakes among the answered, not {left:g}"
 
 
 @test_case()
-def answer(full_c3_params, added_params, full_c3_accuracy):
+def answer(test_probabilities, scaled_probabilities, y_test, refused_scaled, mistakes_left_scaled):
     """Otter prints the line of this function that failed: the call, not the check's expected values."""
-    full_c3_parameters(full_c3_params, added_params, full_c3_accuracy)
+    refusals_after_temperature_scaling(test_probabilities, scaled_probabilities, y_test, refused_scaled, mistakes_left_scaled)

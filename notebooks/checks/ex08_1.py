@@ -1,4 +1,4 @@
-"""Notebook 08, exercise 1: your own photographed digits through `predict`."""
+"""Notebook 08, exercise 1: the notebook in another kernel than the one that saved its outputs."""
 from otter.test_files import test_case
 
 from lenet_keras import checks
@@ -8,17 +8,16 @@ name = "ex08_1"
 points = 1
 
 
-def your_digits_read(read_as, wrong_digits):
-    read = checks.answered(read_as, "read_as", "{the digit you wrote: the digit predict read}, ten entries")
-    assert isinstance(read, dict) and sorted(read) == list(range(10)), (
-        "`read_as` should have the ten digits 0 to 9 you wrote as keys, each with the digit predict read")
-    assert all(isinstance(d, int) and 0 <= d <= 9 for d in read.values()), "each digit read should be a whole number 0-9"
-    wrong = checks.answered(wrong_digits, "wrong_digits", "the digits it read wrong, a list (empty if none)")
-    expected = sorted(d for d, r in read.items() if r != d)
-    assert sorted(wrong) == expected, f"by your `read_as`, the digits read wrong are {expected}, not {sorted(wrong)}"
+def training_runs_keep_their_backend(training_runs_change, why_they_do_not):
+    change = checks.flag(training_runs_change, "training_runs_change",
+                         "do the three training runs change when the notebook runs in the TensorFlow kernel?")
+    assert not change, ("they do not: run the notebook in both kernels and compare the training runs' printouts "
+                        "(test loss to the last digit)")
+    why = checks.choice(why_they_do_not, "why_they_do_not", ("a", "b", "c"))
+    assert why == "a", "not that: how is each training run started, and what does --backend do there?"
 
 
 @test_case()
-def answer(read_as, wrong_digits):
+def answer(training_runs_change, why_they_do_not):
     """Otter prints the line of this function that failed: the call, not the check's expected values."""
-    your_digits_read(read_as, wrong_digits)
+    training_runs_keep_their_backend(training_runs_change, why_they_do_not)

@@ -1,4 +1,4 @@
-"""Notebook 08, exercise 3: the digit boxed at the top-left instead of centred."""
+"""Notebook 08, exercise 3: where the first JAX epoch's extra time goes."""
 from otter.test_files import test_case
 
 from lenet_keras import checks
@@ -6,20 +6,17 @@ from lenet_keras import checks
 OK_FORMAT = False
 name = "ex08_3"
 points = 1
-SETS = ("fonts", "drawn", "photographed")
 
 
-def centring_matters(top_left_accuracy, why_some_right):
-    scores = checks.accuracies(top_left_accuracy, "top_left_accuracy", SETS,
-                               "each set's accuracy with the box at the top-left")
-    for name_, accuracy in scores.items():
-        assert accuracy < 0.5, (f"{accuracy:.0%} on {name_} with the box at the top-left: is the box really moved "
-                                "(the 20x20 box in np.zeros((28, 28)), scaled to 0-255)?")
-    why = checks.choice(why_some_right, "why_some_right", ("a", "b", "c"))
-    assert why == "a", "not that: what lets a convolutional network still read a digit moved by a pixel or two?"
+def first_epoch_compiles(first_run_seconds, second_run_seconds, extra_time_goes_to):
+    for value, variable in ((first_run_seconds, "first_run_seconds"), (second_run_seconds, "second_run_seconds")):
+        checks.number(value, variable, "how many seconds that command took", 0, 3600)
+    goes = checks.choice(extra_time_goes_to, "extra_time_goes_to", ("a", "b", "c"))
+    assert goes == "a", ("not that: the second run repeats it too; what does JAX do the first time a function is "
+                         "called with new shapes? (jax.config.update(\"jax_log_compiles\", True) shows it)")
 
 
 @test_case()
-def answer(top_left_accuracy, why_some_right):
+def answer(first_run_seconds, second_run_seconds, extra_time_goes_to):
     """Otter prints the line of this function that failed: the call, not the check's expected values."""
-    centring_matters(top_left_accuracy, why_some_right)
+    first_epoch_compiles(first_run_seconds, second_run_seconds, extra_time_goes_to)

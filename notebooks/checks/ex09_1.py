@@ -1,4 +1,4 @@
-"""Notebook 09, exercise 1: the linear scaling rule on two devices."""
+"""Notebook 09, exercise 1: the paper's initialization with Adam."""
 from otter.test_files import test_case
 
 from lenet_keras import checks
@@ -6,19 +6,19 @@ from lenet_keras import checks
 OK_FORMAT = False
 name = "ex09_1"
 points = 1
-RUNS = ("1 device, batch 256, 4e-3", "2 devices, batch 512, 4e-3", "2 devices, batch 512, 8e-3")
 
 
-def scaling_rule_on_two_devices(device_runs, rule_matters_more_for):
-    runs = checks.accuracies(device_runs, "device_runs", RUNS,
-                             'the test accuracies of your three runs, {"1 device, batch 256, 4e-3": ..., ...}')
-    for run, accuracy in runs.items():
-        assert accuracy > 0.85, f"{run} reached {accuracy:.2%}: trained as in section 4 it passes 85%"
-    which = checks.choice(rule_matters_more_for, "rule_matters_more_for", ("sgd", "adam"))
-    assert which == "sgd", "not that one: which optimizer's step grows with the gradient, and which divides it out?"
+def paper_init_with_adam(lecun_train_accuracy, paper_train_accuracy, why_paper_method_copes):
+    lecun = checks.accuracy(lecun_train_accuracy, "lecun_train_accuracy", "the last epoch's training accuracy, LeCun's init")
+    paper = checks.accuracy(paper_train_accuracy, "paper_train_accuracy", "and with the paper's init")
+    assert paper < lecun, (f"in your runs the paper's init ends at {paper:.2%} on the training set, LeCun's at {lecun:.2%}: "
+                           "with Adam the paper's should learn more slowly; check which model got init=\"paper\"")
+    why = checks.choice(why_paper_method_copes, "why_paper_method_copes", ("a", "b", "c"))
+    assert why == "a", ("not that: how does the paper's method size each weight's step, and how does that step "
+                        "depend on the scale of the activations?")
 
 
 @test_case()
-def answer(device_runs, rule_matters_more_for):
+def answer(lecun_train_accuracy, paper_train_accuracy, why_paper_method_copes):
     """Otter prints the line of this function that failed: the call, not the check's expected values."""
-    scaling_rule_on_two_devices(device_runs, rule_matters_more_for)
+    paper_init_with_adam(lecun_train_accuracy, paper_train_accuracy, why_paper_method_copes)

@@ -1,5 +1,4 @@
-"""Notebook 09, exercise 2: uneven slices, each gradient weighted by its number of images."""
-import numpy as np
+"""Notebook 09, exercise 2: C3 with full connections instead of the connection table."""
 from otter.test_files import test_case
 
 from lenet_keras import checks
@@ -9,20 +8,16 @@ name = "ex09_2"
 points = 1
 
 
-def weighted_slices_give_the_whole_gradient(weighted_gradient, whole_gradient, why_engines_do_not):
-    weighted = np.asarray(checks.answered(weighted_gradient, "weighted_gradient",
-                                          "the slices' gradients, each weighted by its number of images"))
-    whole = np.asarray(checks.answered(whole_gradient, "whole_gradient", "the whole batch's gradient"))
-    assert weighted.shape == whole.shape and whole.size > 1 and np.abs(whole).max() > 0, (
-        f"`weighted_gradient` {weighted.shape} and `whole_gradient` {whole.shape} should be the same gradient's shape")
-    gap = float(np.abs(weighted - whole).max())
-    assert gap < 1e-9 * max(1.0, float(np.abs(whole).max())), (
-        f"they differ by up to {gap:.2g}: weight each slice's gradient by its images (200/256 and 56/256)")
-    why = checks.choice(why_engines_do_not, "why_engines_do_not", ("a", "b", "c"))
-    assert why == "a", "not that: what do the devices run, and what does an all-reduce add up?"
+def full_c3_parameters(full_c3_params, added_params, full_c3_accuracy):
+    full = checks.number(full_c3_params, "full_c3_params", "the trainable parameters of the fully connected C3")
+    assert full == 2416, (f"{full:,.0f} is not a fully connected C3's count: 16 maps, each a 5x5 filter on each of "
+                          "the 6 input maps, plus a bias")
+    added = checks.number(added_params, "added_params", "how many parameters full connections add to C3")
+    assert added == 900, f"{added:,.0f}: compare with the connection table's C3 (models.count_trainable)"
+    checks.accuracy(full_c3_accuracy, "full_c3_accuracy", "the test accuracy of your run with the full C3")
 
 
 @test_case()
-def answer(weighted_gradient, whole_gradient, why_engines_do_not):
+def answer(full_c3_params, added_params, full_c3_accuracy):
     """Otter prints the line of this function that failed: the call, not the check's expected values."""
-    weighted_slices_give_the_whole_gradient(weighted_gradient, whole_gradient, why_engines_do_not)
+    full_c3_parameters(full_c3_params, added_params, full_c3_accuracy)

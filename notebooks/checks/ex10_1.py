@@ -1,4 +1,4 @@
-"""Notebook 10, exercise 1: the LiteRT file with 8-bit weights."""
+"""Notebook 10, exercise 1: your own photographed digits through `predict`."""
 from otter.test_files import test_case
 
 from lenet_keras import checks
@@ -8,21 +8,17 @@ name = "ex10_1"
 points = 1
 
 
-def eight_bit_weights(plain_kb, quantized_kb, quantized_agreement, accuracy_change_points):
-    plain = checks.number(plain_kb, "plain_kb", "the size of the plain .tflite file in KB", 1, 1e6)
-    small = checks.number(quantized_kb, "quantized_kb", "the size of the quantized file in KB", 1, 1e6)
-    assert plain / small > 3, (f"{plain:g} KB and {small:g} KB are not the two files: the quantized one is more than "
-                               "three times smaller (export with quantize=True)")
-    agree = checks.accuracy(quantized_agreement, "quantized_agreement",
-                            "the share of the 10,000 test images where it gives Keras's digit")
-    assert agree >= 0.99, f"{agree:.2%}: the quantized file agrees with Keras on 99% or more; is it the same model?"
-    change = checks.number(accuracy_change_points, "accuracy_change_points",
-                           "its test accuracy minus the plain file's, in points")
-    assert abs(change) < 0.5, (f"{change:+.2f} points: 8-bit weights cost less than half a point; is the change in "
-                               "points (98.86% - 98.88% is -0.02), and of the same model?")
+def your_digits_read(read_as, wrong_digits):
+    read = checks.answered(read_as, "read_as", "{the digit you wrote: the digit predict read}, ten entries")
+    assert isinstance(read, dict) and sorted(read) == list(range(10)), (
+        "`read_as` should have the ten digits 0 to 9 you wrote as keys, each with the digit predict read")
+    assert all(isinstance(d, int) and 0 <= d <= 9 for d in read.values()), "each digit read should be a whole number 0-9"
+    wrong = checks.answered(wrong_digits, "wrong_digits", "the digits it read wrong, a list (empty if none)")
+    expected = sorted(d for d, r in read.items() if r != d)
+    assert sorted(wrong) == expected, f"by your `read_as`, the digits read wrong are {expected}, not {sorted(wrong)}"
 
 
 @test_case()
-def answer(plain_kb, quantized_kb, quantized_agreement, accuracy_change_points):
+def answer(read_as, wrong_digits):
     """Otter prints the line of this function that failed: the call, not the check's expected values."""
-    eight_bit_weights(plain_kb, quantized_kb, quantized_agreement, accuracy_change_points)
+    your_digits_read(read_as, wrong_digits)

@@ -1,10 +1,10 @@
-"""Notebook 08, exercise 4: one global threshold instead of the local background."""
+"""Notebook 10, exercise 4: one global threshold instead of the local background."""
 from otter.test_files import test_case
 
 from lenet_keras import checks
 
 OK_FORMAT = False
-name = "ex08_4"
+name = "ex10_4"
 points = 1
 
 

@@ -1,10 +1,10 @@
-"""Notebook 08, exercise 6: UCI's handwriting, default and improved LeNet."""
+"""Notebook 10, exercise 6: UCI's handwriting, default and improved LeNet."""
 from otter.test_files import test_case
 
 from lenet_keras import checks
 
 OK_FORMAT = False
-name = "ex08_6"
+name = "ex10_6"
 points = 1
 
 

@@ -1,10 +1,10 @@
-"""Notebook 08, exercise 7: how thick a stroke must be."""
+"""Notebook 10, exercise 7: how thick a stroke must be."""
 from otter.test_files import test_case
 
 from lenet_keras import checks
 
 OK_FORMAT = False
-name = "ex08_7"
+name = "ex10_7"
 points = 1
 
 

@@ -1,10 +1,10 @@
-"""Notebook 07, exercise 4: the paper's learning-rate steps against cosine decay."""
+"""Notebook 09, exercise 4: the paper's learning-rate steps against cosine decay."""
 from otter.test_files import test_case
 
 from lenet_keras import checks
 
 OK_FORMAT = False
-name = "ex07_4"
+name = "ex09_4"
 points = 1
 
 

@@ -1,10 +1,10 @@
-"""Notebook 07, exercise 6 (stretch): the improved LeNet within 50,000 parameters."""
+"""Notebook 09, exercise 6 (stretch): the improved LeNet within 50,000 parameters."""
 from otter.test_files import test_case
 
 from lenet_keras import checks
 
 OK_FORMAT = False
-name = "ex07_6"
+name = "ex09_6"
 points = 1
 
 

@@ -1,10 +1,10 @@
-"""Notebook 07, exercise 5: the ablation in another order."""
+"""Notebook 09, exercise 5: the ablation in another order."""
 from otter.test_files import test_case
 
 from lenet_keras import checks
 
 OK_FORMAT = False
-name = "ex07_5"
+name = "ex09_5"
 points = 1
 CHANGES = ("+ batch normalization", "+ dropout", "+ augmentation")
 

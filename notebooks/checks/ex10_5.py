@@ -1,10 +1,10 @@
-"""Notebook 08, exercise 5: the hardest font."""
+"""Notebook 10, exercise 5: the hardest font."""
 from otter.test_files import test_case
 
 from lenet_keras import checks
 
 OK_FORMAT = False
-name = "ex08_5"
+name = "ex10_5"
 points = 1
 
 
