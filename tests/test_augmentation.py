@@ -40,6 +40,21 @@ def test_warp_by_whole_pixels_moves_the_image(images):
     np.testing.assert_allclose(moved, expected, atol=1e-3)
 
 
+def test_warp_reads_zeros_beyond_the_border_and_the_edge_pixels_inside_it():
+    """The warp reads its four neighbours from a zero-bordered image: sources far outside must read
+    0, and sources half a pixel outside must mix the edge pixel with the border's zero."""
+    x = np.ones((4, 6, 6, 2), "float32")
+    zero, one = np.zeros((4, 1, 1), "float32"), np.ones((4, 1, 1), "float32")
+    shifts = np.array([40.0, -40.0, 0.5, -0.5], "float32")[:, None, None]
+    by_rows = ops.convert_to_numpy(layers.warp(x, zero, one, shifts, zero))
+    assert np.abs(by_rows[:2]).max() < 1e-6  # the whole image came from outside it
+    np.testing.assert_allclose(by_rows[2, 0], 0.5, atol=1e-6)  # half the first row is border
+    np.testing.assert_allclose(by_rows[2, 1:], 1.0, atol=1e-6)
+    np.testing.assert_allclose(by_rows[3, -1], 0.5, atol=1e-6)  # and half the last row
+    by_columns = ops.convert_to_numpy(layers.warp(x, zero, one, zero, shifts))
+    np.testing.assert_allclose(by_columns, np.swapaxes(by_rows, 1, 2), atol=1e-6)
+
+
 def test_random_affine_acts_in_training_only_and_keeps_its_config(images):
     layer = layers.RandomAffine(rotation=0.05, shift=0.1, zoom=0.1, seed=3)
     x = images.astype("float32")
