@@ -226,9 +226,12 @@ def warp(images, angle, scale, shift_y, shift_x):
     border = 2
     stride = width + 2 * border
     top_left = (ops.clip(top, -border, height) + border) * stride + ops.clip(left, -border, width) + border
+    # int32 indices into all the images' pixels at once: `take_along_axis` would make them int64 on
+    # TensorFlow, whose oneDNN then prints "supports DT_INT64 only on platforms with AVX-512"
+    size = (height + 2 * border) * stride
+    first = ops.reshape(ops.arange(n, dtype="int32") * size, (-1, 1, 1, 1))
     steps = ops.convert_to_tensor([0, 1, stride, stride + 1], "int32")
-    neighbours = ops.expand_dims(ops.cast(top_left, "int32"), -1) + steps
+    neighbours = first + ops.expand_dims(ops.cast(top_left, "int32"), -1) + steps  # (N, H, W, 4)
     padded = ops.pad(images, ((0, 0), (border, border), (border, border), (0, 0)))
-    pixels = ops.reshape(padded, (n, (height + 2 * border) * stride, channels))
-    values = ops.take_along_axis(pixels, ops.reshape(neighbours, (n, height * width * 4, 1)), axis=1)
+    values = ops.take(ops.reshape(padded, (-1, channels)), ops.reshape(neighbours, (-1,)), axis=0)
     return ops.sum(ops.expand_dims(weights, -1) * ops.reshape(values, (n, height, width, 4, channels)), axis=3)
