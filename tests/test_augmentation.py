@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+import pytest
 from keras import ops
 
 from lenet_keras import layers, models, training
@@ -53,6 +54,19 @@ def test_warp_reads_zeros_beyond_the_border_and_the_edge_pixels_inside_it():
     np.testing.assert_allclose(by_rows[3, -1], 0.5, atol=1e-6)  # and half the last row
     by_columns = ops.convert_to_numpy(layers.warp(x, zero, one, zero, shifts))
     np.testing.assert_allclose(by_columns, np.swapaxes(by_rows, 1, 2), atol=1e-6)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's graph only")
+def test_warp_gathers_with_int32_indices_on_tensorflow():
+    """int64 gather indices (as `ops.take_along_axis` makes them) made TensorFlow's oneDNN print
+    "supports DT_INT64 only on platforms with AVX-512" into the notebooks on CPUs without AVX-512;
+    the stderr check only sees it on such a CPU, and not on every run, so check the graph itself."""
+    import tensorflow as tf
+
+    args = [tf.TensorSpec((None, 28, 28, 1), "float32")] + [tf.TensorSpec((None, 1, 1), "float32")] * 4
+    graph = tf.function(layers.warp).get_concrete_function(*args).graph
+    gathers = [op for op in graph.get_operations() if op.type.startswith("Gather")]
+    assert gathers and all(op.get_attr("Tindices") == tf.int32 for op in gathers)
 
 
 def test_random_affine_acts_in_training_only_and_keeps_its_config(images):
